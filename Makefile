@@ -1,0 +1,99 @@
+# exhibitor-tls-artifacts: build, test, lint.
+#
+# make            build build/exhibitor-tls-artifacts (dynamic, against Debian's GnuTLS)
+# make test       every test: lint, unit, CLI, sanitizers, interop, static + container contract
+# make static     fully static musl binary in build/static/ (scripts/build-static.sh)
+
+PROG      := exhibitor-tls-artifacts
+VERSION   := 0.1.0
+BUILD     ?= build
+CC        ?= cc
+PKG_CONFIG ?= pkg-config
+ASN1PARSER ?= asn1Parser
+
+CFLAGS    ?= -O2 -g
+WARNINGS  := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes \
+             -Wmissing-prototypes -Wvla -Wpointer-arith
+ALL_CPPFLAGS = -D_GNU_SOURCE -DPROG_VERSION='"$(VERSION)"' -Isrc -I$(BUILD) $(CPPFLAGS)
+ALL_CFLAGS   = -std=c11 $(WARNINGS) $(shell $(PKG_CONFIG) --cflags gnutls libtasn1) $(CFLAGS)
+LIBS         = $(shell $(PKG_CONFIG) --libs gnutls libtasn1) -lpthread
+TEST_LIBS    = $(shell $(PKG_CONFIG) --libs cmocka)
+
+LIB_SRCS  := $(filter-out src/main.c,$(sort $(wildcard src/*.c)))
+LIB_OBJS  := $(patsubst src/%.c,$(BUILD)/%.o,$(LIB_SRCS)) $(BUILD)/asn1_tab.o
+UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
+
+SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+.PHONY: all check test unit cli sanitize interop static container-test lint format valgrind \
+        bench fuzz docker-image clean
+
+all: $(BUILD)/$(PROG)
+
+$(BUILD)/$(PROG): $(BUILD)/main.o $(LIB_OBJS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/%.o: src/%.c $(wildcard src/*.h) | $(BUILD)/asn1_tab.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+# The DER structures GnuTLS does not build for us, compiled from their ASN.1 module.
+$(BUILD)/asn1_tab.c: src/jks.asn
+	@mkdir -p $(dir $@)
+	$(ASN1PARSER) -o $@ -n jks_asn1_tab $<
+
+$(BUILD)/asn1_tab.o: $(BUILD)/asn1_tab.c
+	$(CC) $(ALL_CPPFLAGS) $(filter-out -W%,$(ALL_CFLAGS)) -w -c -o $@ $<
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS) $(wildcard src/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_OBJS) $(LIBS) $(TEST_LIBS)
+
+# ---- tests ---------------------------------------------------------------------------------
+
+check: test
+test: lint unit cli sanitize interop container-test
+
+unit: $(UNIT_BINS)
+	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
+
+cli: $(BUILD)/$(PROG)
+	EXHIBITOR_TLS_ARTIFACTS_BIN=$(CURDIR)/$(BUILD)/$(PROG) bats tests/cli
+
+# The unit and CLI tests again, built with AddressSanitizer and UndefinedBehaviorSanitizer.
+sanitize:
+	$(MAKE) BUILD=build/asan CC=clang CFLAGS='$(SAN_FLAGS)' LDFLAGS='-fsanitize=address,undefined' \
+	    unit cli
+
+valgrind: $(UNIT_BINS) $(BUILD)/$(PROG)
+	tests/valgrind.sh $(BUILD)
+
+interop: $(BUILD)/$(PROG)
+	EXHIBITOR_TLS_ARTIFACTS_BIN=$(CURDIR)/$(BUILD)/$(PROG) tests/interop/run.sh
+
+static:
+	scripts/build-static.sh
+
+container-test: static
+	EXHIBITOR_TLS_ARTIFACTS_BIN=$(CURDIR)/$(BUILD)/static/$(PROG) tests/container/run.sh
+
+docker-image:
+	docker build -t $(PROG):$(VERSION) .
+
+# ---- quality -------------------------------------------------------------------------------
+
+SHELL_FILES = $(shell git ls-files '*.sh' '*.bats' .ci/run 2>/dev/null)
+
+lint:
+	clang-format --dry-run --Werror src/*.c src/*.h tests/unit/*.c $(wildcard tests/fuzz/*.c)
+	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
+	    --inline-suppr --std=c11 -D_GNU_SOURCE -Isrc src tests/unit
+	shellcheck $(filter-out %.bats,$(SHELL_FILES))
+	shellcheck -s bash $(filter %.bats,$(SHELL_FILES))
+
+format:
+	clang-format -i src/*.c src/*.h tests/unit/*.c $(wildcard tests/fuzz/*.c)
+
+clean:
+	rm -rf build
