@@ -55,8 +55,13 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS) $(wildcard src/*.h)
 check: test
 test: lint unit cli sanitize interop container-test
 
-unit: $(UNIT_BINS)
-	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
+# JKS fixtures are made by the JDK's keytool at test time, never committed.
+$(BUILD)/fixtures/mixed.jks: tests/unit/make-fixtures.sh
+	tests/unit/make-fixtures.sh $(BUILD)/fixtures
+
+unit: $(UNIT_BINS) $(BUILD)/fixtures/mixed.jks
+	@fail=0; for t in $(UNIT_BINS); do echo "== $$t"; \
+	    JKS_FIXTURES=$(CURDIR)/$(BUILD)/fixtures $$t || fail=1; done; exit $$fail
 
 cli: $(BUILD)/$(PROG)
 	EXHIBITOR_TLS_ARTIFACTS_BIN=$(CURDIR)/$(BUILD)/$(PROG) bats tests/cli

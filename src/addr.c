@@ -157,8 +157,9 @@ addr_parse(const char *arg, struct node_addr *out, struct err *err)
     if (arg[0] == '\0')
         return err_usage(err, "node '': empty address");
     if (has_unprintable(arg))
-        return err_usage(err, "node '%s': spaces, control and non-ASCII characters are not "
-                              "allowed",
+        return err_usage(err,
+                         "node '%s': spaces, control and non-ASCII characters are not "
+                         "allowed",
                          arg);
     if (strchr(arg, ':') != NULL) {
         if (inet_pton(AF_INET6, arg, out->ip) != 1)

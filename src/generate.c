@@ -20,11 +20,11 @@
 #define ALIAS_CLIENT "client-cert"
 
 /* Keys in the keygen job list: the root's first, then each node's server and client key. */
-#define JOB_ROOT          0
-#define JOB_SERVER(node)  (1 + 2 * (node))
-#define JOB_CLIENT(node)  (2 + 2 * (node))
-#define FILES_PER_NODE    6
-#define FILES_AT_TOP      2
+#define JOB_ROOT         0
+#define JOB_SERVER(node) (1 + 2 * (node))
+#define JOB_CLIENT(node) (2 + 2 * (node))
+#define FILES_PER_NODE   6
+#define FILES_AT_TOP     2
 
 /* Clocks on masters may run a little behind the machine that makes the certificates; a
  * certificate that is not yet valid there would stop Exhibitor. */
@@ -195,8 +195,8 @@ encode_truststore(struct run *r, struct bytes *out, struct err *err)
 /* A keystore with one private-key entry: the key under the key protector, and the chain leaf,
  * root. The key password is the store password, as Exhibitor's Jetty expects. */
 static int
-encode_keystore(struct run *r, const char *alias, gnutls_x509_privkey_t key,
-                gnutls_x509_crt_t leaf, struct bytes *out, struct err *err)
+encode_keystore(struct run *r, const char *alias, gnutls_x509_privkey_t key, gnutls_x509_crt_t leaf,
+                struct bytes *out, struct err *err)
 {
     struct bytes pkcs8;
     struct bytes epki;

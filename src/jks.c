@@ -58,8 +58,9 @@ put_entry(struct bytes *out, const struct jks_entry *e, struct err *err)
     if (check_alias(e->alias, err) != 0)
         return -1;
     if (e->tag == JKS_TRUSTED_CERT && e->n_certs != 1)
-        return err_set(err, "keystore entry '%s': a trusted certificate entry holds one "
-                            "certificate, not %zu",
+        return err_set(err,
+                       "keystore entry '%s': a trusted certificate entry holds one "
+                       "certificate, not %zu",
                        e->alias, e->n_certs);
     if (e->tag == JKS_PRIVATE_KEY && (e->n_certs == 0 || e->n_certs > JKS_MAX_CHAIN))
         return err_set(err, "keystore entry '%s': chain of %zu certificates is not within 1..%d",
@@ -117,8 +118,8 @@ jks_encode(const struct jks_entry *entries, size_t n_entries, const struct bytes
 static int
 truncated(struct err *err, const struct reader *r, const char *field, size_t need)
 {
-    return err_set(err, "keystore truncated at offset %zu: %s needs %zu bytes, %zu remain",
-                   r->off, field, need, reader_left(r));
+    return err_set(err, "keystore truncated at offset %zu: %s needs %zu bytes, %zu remain", r->off,
+                   field, need, reader_left(r));
 }
 
 static int
@@ -129,8 +130,7 @@ read_u32_field(struct reader *r, const char *field, uint32_t *v, struct err *err
 
 /* A u32-length-prefixed blob, its length bounded by max and by what remains. */
 static int
-read_blob32(struct reader *r, const char *field, size_t max, struct jks_blob *blob,
-            struct err *err)
+read_blob32(struct reader *r, const char *field, size_t max, struct jks_blob *blob, struct err *err)
 {
     size_t at = r->off;
     uint32_t len;
@@ -138,8 +138,8 @@ read_blob32(struct reader *r, const char *field, size_t max, struct jks_blob *bl
     if (read_u32_field(r, field, &len, err) != 0)
         return -1;
     if (len > max)
-        return err_set(err, "keystore offset %zu: %s length %u exceeds the limit of %zu", at,
-                       field, len, max);
+        return err_set(err, "keystore offset %zu: %s length %u exceeds the limit of %zu", at, field,
+                       len, max);
     if (len == 0)
         return err_set(err, "keystore offset %zu: %s is empty", at, field);
     if (reader_take(r, len, &blob->data) != 0)
@@ -221,8 +221,9 @@ read_entry(struct reader *r, struct jks_entry *e, struct err *err)
     if (read_u32_field(r, "entry tag", &tag, err) != 0)
         return -1;
     if (tag != JKS_PRIVATE_KEY && tag != JKS_TRUSTED_CERT)
-        return err_set(err, "keystore offset %zu: entry tag %u is neither a private key (1) nor "
-                            "a trusted certificate (2)",
+        return err_set(err,
+                       "keystore offset %zu: entry tag %u is neither a private key (1) nor "
+                       "a trusted certificate (2)",
                        at, tag);
     e->tag = (enum jks_tag)tag;
     if (read_alias(r, e, err) != 0)
@@ -272,8 +273,8 @@ check_digest(const unsigned char *data, size_t len, const struct bytes *pw16, st
 }
 
 int
-jks_decode(const unsigned char *data, size_t len, const struct bytes *pw16,
-           struct jks_store *store, struct err *err)
+jks_decode(const unsigned char *data, size_t len, const struct bytes *pw16, struct jks_store *store,
+           struct err *err)
 {
     struct reader r;
     uint32_t count;

@@ -27,8 +27,8 @@ sha1_two(const struct bytes *pw16, const unsigned char *data, size_t len,
 
 /* XORs buf with the keystream that starts from the salt. */
 static int
-apply_keystream(const struct bytes *pw16, const unsigned char *salt, unsigned char *buf,
-                size_t len, struct err *err)
+apply_keystream(const struct bytes *pw16, const unsigned char *salt, unsigned char *buf, size_t len,
+                struct err *err)
 {
     unsigned char block[KEYPROTECT_SHA1_LEN];
     const unsigned char *prev = salt;
@@ -50,8 +50,7 @@ apply_keystream(const struct bytes *pw16, const unsigned char *salt, unsigned ch
 
 int
 keyprotect_seal(const struct bytes *pw16, const unsigned char salt[KEYPROTECT_SALT_LEN],
-                const unsigned char *plain, size_t plain_len, struct bytes *blob,
-                struct err *err)
+                const unsigned char *plain, size_t plain_len, struct bytes *blob, struct err *err)
 {
     unsigned char check[KEYPROTECT_SHA1_LEN];
 
@@ -81,8 +80,9 @@ keyprotect_open(const struct bytes *pw16, const unsigned char *blob, size_t blob
 
     bytes_init(plain);
     if (blob_len < KEYPROTECT_SALT_LEN + KEYPROTECT_SHA1_LEN)
-        return err_set(err, "key protector: protected key is %zu bytes, shorter than salt and "
-                            "check value (%d)",
+        return err_set(err,
+                       "key protector: protected key is %zu bytes, shorter than salt and "
+                       "check value (%d)",
                        blob_len, KEYPROTECT_SALT_LEN + KEYPROTECT_SHA1_LEN);
     plain_len = blob_len - KEYPROTECT_SALT_LEN - KEYPROTECT_SHA1_LEN;
     if (bytes_set(plain, blob + KEYPROTECT_SALT_LEN, plain_len) != 0)
@@ -122,8 +122,7 @@ encode_epki(const struct bytes *blob, struct bytes *epki, struct err *err)
         return asn_fail(err, "create", rc);
     rc = asn1_write_value(node, "encryptionAlgorithm.algorithm", KEYPROTECT_OID, 1);
     if (rc == ASN1_SUCCESS)
-        rc = asn1_write_value(node, "encryptionAlgorithm.parameters", der_null,
-                              sizeof(der_null));
+        rc = asn1_write_value(node, "encryptionAlgorithm.parameters", der_null, sizeof(der_null));
     if (rc == ASN1_SUCCESS)
         rc = asn1_write_value(node, "encryptedData", blob->data, (int)blob->len);
     if (rc == ASN1_SUCCESS) {

@@ -52,6 +52,7 @@ split_target(const char *target, struct target_path *t, struct err *err)
 {
     char buf[PATH_MAX];
     size_t len = strlen(target);
+    const char *name;
     char *slash;
 
     if (len == 0)
@@ -64,14 +65,15 @@ split_target(const char *target, struct target_path *t, struct err *err)
     slash = strrchr(buf, '/');
     if (slash == NULL) {
         snprintf(t->parent, sizeof(t->parent), ".");
-        slash = buf - 1;
+        name = buf;
     } else {
         snprintf(t->parent, sizeof(t->parent), "%.*s", slash == buf ? 1 : (int)(slash - buf),
                  buf);
+        name = slash + 1;
     }
-    if (strlen(slash + 1) > NAME_MAX)
+    if (strlen(name) > NAME_MAX)
         return err_usage(err, "output directory '%s': name too long", target);
-    snprintf(t->base, sizeof(t->base), "%s", slash + 1);
+    snprintf(t->base, sizeof(t->base), "%s", name);
     if (t->base[0] == '\0' || strcmp(t->base, ".") == 0 || strcmp(t->base, "..") == 0)
         return err_usage(err, "output directory '%s': name a new directory", target);
     return 0;
@@ -89,8 +91,7 @@ open_parent(const char *target, const struct target_path *t, struct err *err)
 }
 
 static int
-refuse_existing(int parent_fd, const char *target, const struct target_path *t,
-                struct err *err)
+refuse_existing(int parent_fd, const char *target, const struct target_path *t, struct err *err)
 {
     struct stat st;
 
@@ -306,8 +307,9 @@ publish(struct staging *s, const struct target_path *t, const sigset_t *held, st
         return err_set(err, "interrupted by signal %d before '%s' was complete", sig, s->target);
     if (rename_noreplace(s->parent_fd, s->name, t->base) != 0) {
         if (errno == EEXIST || errno == ENOTEMPTY)
-            return err_usage(err, "output directory '%s' appeared while writing; refusing to "
-                                  "overwrite it",
+            return err_usage(err,
+                             "output directory '%s' appeared while writing; refusing to "
+                             "overwrite it",
                              s->target);
         return err_set(err, "rename staging directory to '%s': %s", s->target, strerror(errno));
     }

@@ -15,7 +15,7 @@
 #define MODE_DIR    0755
 
 struct out_file {
-    const char *dir;  /* a directory of the tree, or NULL for the top */
+    const char *dir; /* a directory of the tree, or NULL for the top */
     const char *name;
     mode_t mode;
     struct bytes content;

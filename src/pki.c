@@ -15,7 +15,7 @@ static const unsigned char loopback_ipv4[4] = {127, 0, 0, 1};
 struct key_type_info {
     const char *name;
     gnutls_pk_algorithm_t algorithm;
-    unsigned bits;               /* for RSA; the curve for EC is in curve */
+    unsigned bits; /* for RSA; the curve for EC is in curve */
     gnutls_ecc_curve_t curve;
 };
 
@@ -74,8 +74,8 @@ int
 pki_generate_key(enum key_type type, gnutls_x509_privkey_t *out, struct err *err)
 {
     const struct key_type_info *info = &key_types[type];
-    unsigned bits = info->algorithm == GNUTLS_PK_RSA ? info->bits
-                                                     : GNUTLS_CURVE_TO_BITS(info->curve);
+    unsigned bits =
+        info->algorithm == GNUTLS_PK_RSA ? info->bits : GNUTLS_CURVE_TO_BITS(info->curve);
     int rc = gnutls_x509_privkey_init(out);
 
     if (rc < 0)
@@ -130,11 +130,9 @@ set_serial(gnutls_x509_crt_t crt)
 }
 
 static int
-add_san(gnutls_x509_crt_t crt, gnutls_x509_subject_alt_name_t type, const void *data,
-        size_t len)
+add_san(gnutls_x509_crt_t crt, gnutls_x509_subject_alt_name_t type, const void *data, size_t len)
 {
-    return gnutls_x509_crt_set_subject_alt_name(crt, type, data, (unsigned)len,
-                                                GNUTLS_FSAN_APPEND);
+    return gnutls_x509_crt_set_subject_alt_name(crt, type, data, (unsigned)len, GNUTLS_FSAN_APPEND);
 }
 
 /* The fixed names first, then the node's own, skipping any the node repeats. */
@@ -231,8 +229,8 @@ build_certificate(gnutls_x509_crt_t crt, const struct cert_request *req)
     if (rc >= 0)
         rc = set_extensions(crt, req);
     if (rc >= 0)
-        rc = gnutls_x509_crt_sign2(crt, issuer, req->issuer_key,
-                                   signature_digest(req->issuer_key), 0);
+        rc = gnutls_x509_crt_sign2(crt, issuer, req->issuer_key, signature_digest(req->issuer_key),
+                                   0);
     return rc;
 }
 
@@ -298,8 +296,8 @@ int
 pki_export_key_pkcs8(gnutls_x509_privkey_t key, struct bytes *out, struct err *err)
 {
     gnutls_datum_t d = {NULL, 0};
-    int rc = gnutls_x509_privkey_export2_pkcs8(key, GNUTLS_X509_FMT_DER, NULL, GNUTLS_PKCS_PLAIN,
-                                               &d);
+    int rc =
+        gnutls_x509_privkey_export2_pkcs8(key, GNUTLS_X509_FMT_DER, NULL, GNUTLS_PKCS_PLAIN, &d);
 
     return finish_export(rc, &d, out, "private key as PKCS#8", err);
 }

@@ -35,7 +35,10 @@ struct subject {
     const char *organization;
 };
 
-#define SUBJECT_DEFAULT {"US", "CA", "San Francisco", "Mesosphere"}
+#define SUBJECT_DEFAULT                                                                            \
+    {                                                                                              \
+        "US", "CA", "San Francisco", "Mesosphere"                                                  \
+    }
 
 /* What goes into one certificate besides the profile of its role. */
 struct cert_request {
@@ -45,8 +48,8 @@ struct cert_request {
     size_t n_sans;
     time_t not_before;
     time_t not_after;
-    gnutls_x509_privkey_t key;       /* the subject's key */
-    gnutls_x509_crt_t issuer;        /* NULL for the self-signed root */
+    gnutls_x509_privkey_t key;        /* the subject's key */
+    gnutls_x509_crt_t issuer;         /* NULL for the self-signed root */
     gnutls_x509_privkey_t issuer_key; /* the root's key */
 };
 

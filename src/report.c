@@ -10,8 +10,9 @@ report_keygen_start(const struct plan *plan, size_t n_keys, unsigned threads)
 {
     if (plan->quiet)
         return;
-    fprintf(stderr, "Generating %zu %s keys (root CA, and a server and a client key for each of "
-                    "%zu master%s) on %u thread%s...\n",
+    fprintf(stderr,
+            "Generating %zu %s keys (root CA, and a server and a client key for each of "
+            "%zu master%s) on %u thread%s...\n",
             n_keys, key_type_name(plan->key_type), plan->n_nodes, plan->n_nodes == 1 ? "" : "s",
             threads > n_keys ? (unsigned)n_keys : threads,
             (threads > n_keys ? n_keys : threads) == 1 ? "" : "s");
