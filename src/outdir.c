@@ -67,8 +67,7 @@ split_target(const char *target, struct target_path *t, struct err *err)
         snprintf(t->parent, sizeof(t->parent), ".");
         name = buf;
     } else {
-        snprintf(t->parent, sizeof(t->parent), "%.*s", slash == buf ? 1 : (int)(slash - buf),
-                 buf);
+        snprintf(t->parent, sizeof(t->parent), "%.*s", slash == buf ? 1 : (int)(slash - buf), buf);
         name = slash + 1;
     }
     if (strlen(name) > NAME_MAX)

@@ -1,0 +1,175 @@
+#!/usr/bin/env bats
+# What must be refused, and what must never be left behind. Most runs use ECDSA P-256 keys,
+# which take microseconds, so each case costs only a process start.
+
+load helpers
+
+setup() {
+    scratch
+}
+
+@test "no masters: exit 2, one line, nothing written" {
+    run "$BIN"
+    expect_status 2
+    expect_output "no masters given"
+    [ "${#lines[@]}" -eq 1 ]
+    expect_empty_dir .
+}
+
+@test "each bad node: exit 2, one line naming it, nothing on disk" {
+    for bad in 256.1.1.1 10.1 010.0.0.1 0x0a.0.0.1 1.2.3.4. "bad node" a/b .. ../x "" \
+        "tab	x" 1.2.3.4.5 "fe80::1%lo"; do
+        run "$BIN" -k ecdsa-p256 10.0.0.1 "$bad"
+        expect_status 2
+        [ "${#lines[@]}" -eq 1 ] || { echo "more than one line for '$bad': $output" >&2; return 1; }
+        expect_output "node '$bad'"
+        expect_empty_dir .
+    done
+}
+
+@test "the same address twice: exit 2, nothing written" {
+    run "$BIN" -k ecdsa-p256 10.0.0.1 10.0.0.2 10.0.0.1
+    expect_status 2
+    expect_output "given twice"
+    expect_empty_dir .
+    run "$BIN" -k ecdsa-p256 fd00::1 FD00:0::1
+    expect_status 2
+    expect_empty_dir .
+}
+
+@test "unknown option, missing value, bad --key-type and --jobs: exit 2, one line" {
+    for args in "--frobnicate 10.0.0.1" "-Z 10.0.0.1" "10.0.0.1 -d" "--key-type rsa-1024 10.0.0.1" \
+        "-j 0 10.0.0.1" "-j many 10.0.0.1" "-j 999 10.0.0.1"; do
+        # shellcheck disable=SC2086
+        run "$BIN" $args
+        expect_status 2
+        [ "${#lines[@]}" -eq 1 ] || { echo "'$args': $output" >&2; return 1; }
+        expect_empty_dir .
+    done
+    run "$BIN" --frobnicate 10.0.0.1
+    expect_output "--frobnicate"
+}
+
+@test "an existing target is refused with exit 2 and left untouched: directory, file, symlinks" {
+    mkdir artifacts
+    touch artifacts/mine
+    run "$BIN" -k ecdsa-p256 10.0.0.1
+    expect_status 2
+    expect_output "already exists"
+    [ "$(ls -A artifacts)" = mine ]
+
+    touch plain-file
+    run "$BIN" -k ecdsa-p256 -d plain-file 10.0.0.1
+    expect_status 2
+    [ -f plain-file ] && [ ! -s plain-file ]
+
+    ln -s does-not-exist dangling
+    run "$BIN" -k ecdsa-p256 -d dangling 10.0.0.1
+    expect_status 2
+    expect_output "symbolic link"
+    [ ! -e does-not-exist ]
+
+    mkdir real && ln -s real link-to-dir
+    run "$BIN" -k ecdsa-p256 -d link-to-dir 10.0.0.1
+    expect_status 2
+    expect_empty_dir real
+    [ -z "$(ls -A | grep staging)" ]
+}
+
+@test "a missing parent directory is a usage error" {
+    run "$BIN" -k ecdsa-p256 -d no/such/parent 10.0.0.1
+    expect_status 2
+    expect_output "no/such"
+    expect_empty_dir .
+}
+
+@test "-d writes where asked, trailing slash accepted" {
+    mkdir out
+    run "$BIN" -q -k ecdsa-p256 -d out/tree/ 10.0.0.1
+    expect_status 0
+    [ -f out/tree/node_10_0_0_1/serverstore.jks ]
+    [ "$(ls -A out)" = tree ]
+}
+
+@test "modes are exact under umask 000 and 077" {
+    for mask in 000 077; do
+        (umask "$mask" && "$BIN" -q -k ecdsa-p256 -d "t$mask" 10.0.0.1 fd00::1)
+        [ "$(stat -c %a "t$mask")" = 755 ]
+        [ "$(stat -c %a "t$mask/node_fd00__1")" = 755 ]
+        [ "$(stat -c %a "t$mask/root-cert.pem")" = 644 ]
+        [ "$(stat -c %a "t$mask/truststore.jks")" = 600 ]
+        for f in client-key.pem clientstore.jks serverstore.jks truststore.jks; do
+            [ "$(stat -c %a "t$mask/node_10_0_0_1/$f")" = 600 ]
+        done
+        for f in client-cert.pem root-cert.pem; do
+            [ "$(stat -c %a "t$mask/node_10_0_0_1/$f")" = 644 ]
+        done
+    done
+}
+
+@test "a write failure midway leaves no target and no staging directory, exit 1" {
+    for n in 0 1 7 13; do
+        EXHIBITOR_TLS_ARTIFACTS_TEST_FAULT=fail-after:$n run "$BIN" -k ecdsa-p256 10.0.0.1 10.0.0.2
+        expect_status 1
+        expect_output "write: Input/output error"
+        expect_empty_dir .
+    done
+}
+
+@test "SIGTERM while files are being written leaves nothing behind" {
+    EXHIBITOR_TLS_ARTIFACTS_TEST_FAULT=sigterm-after:5 run "$BIN" -k ecdsa-p256 10.0.0.1 10.0.0.2
+    [ "$status" -eq 143 ]
+    expect_empty_dir .
+}
+
+@test "SIGTERM and SIGINT while keys are being made leave nothing behind" {
+    for sig in TERM INT; do
+        # A background job of a non-interactive shell starts with SIGINT ignored: undo that.
+        env --default-signal=INT "$BIN" -j 1 10.0.0.1 10.0.0.2 10.0.0.3 2>/dev/null &
+        pid=$!
+        sleep 0.5
+        kill -s "$sig" "$pid"
+        rc=0
+        wait "$pid" || rc=$?
+        [ "$rc" -gt 128 ] || { echo "SIG$sig: exit $rc" >&2; return 1; }
+        expect_empty_dir .
+    done
+}
+
+@test "--quiet prints nothing; --help and --version print to stdout and exit 0" {
+    run "$BIN" -q -k ecdsa-p256 10.0.0.1
+    expect_status 0
+    [ -z "$output" ]
+    [ -d artifacts/node_10_0_0_1 ]
+    run "$BIN" --help
+    expect_status 0
+    expect_output "Usage: exhibitor-tls-artifacts"
+    expect_output "--output-dir"
+    run "$BIN" --version
+    expect_status 0
+    expect_output "exhibitor-tls-artifacts "
+}
+
+@test "IPv6 and DNS names: directory names and SANs of the matching type" {
+    run "$BIN" -q -k ecdsa-p256 FD00::0002 Master-1.Example.com
+    expect_status 0
+    [ -d artifacts/node_fd00__2 ] && [ -d artifacts/node_master-1_example_com ]
+    run openssl x509 -in artifacts/node_fd00__2/client-cert.pem -noout -ext subjectAltName
+    expect_output "IP Address:FD00:0:0:0:0:0:0:2"
+    run openssl x509 -in artifacts/node_master-1_example_com/client-cert.pem -noout -ext subjectAltName
+    expect_output "DNS:master-1.example.com"
+}
+
+@test "-j 1 and -j 4 make the same tree; ECDSA keys use digitalSignature only" {
+    "$BIN" -q -j 1 -k ecdsa-p256 -d a 10.0.0.1 10.0.0.2 10.0.0.3
+    "$BIN" -q -j 4 -k ecdsa-p256 -d b 10.0.0.1 10.0.0.2 10.0.0.3
+    [ "$(cd a && find . | sort)" = "$(cd b && find . | sort)" ]
+    run openssl x509 -in a/node_10_0_0_2/client-cert.pem -noout -text
+    expect_output "ecdsa-with-SHA256"
+    expect_output "Digital Signature"
+    [[ "$output" != *"Key Encipherment"* ]]
+    head -1 a/node_10_0_0_2/client-key.pem | grep -qx -- "-----BEGIN EC PRIVATE KEY-----"
+    run "$BIN" -q -k ecdsa-p384 -d c 10.0.0.1
+    run openssl x509 -in c/root-cert.pem -noout -text
+    expect_output "ecdsa-with-SHA384"
+}
