@@ -53,7 +53,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS) $(wildcard src/*.h)
 # ---- tests ---------------------------------------------------------------------------------
 
 check: test
-test: lint unit cli sanitize interop container-test
+test: lint unit cli sanitize valgrind interop container-test
 
 # JKS fixtures are made by the JDK's keytool at test time, never committed.
 $(BUILD)/fixtures/mixed.jks: tests/unit/make-fixtures.sh
@@ -71,7 +71,7 @@ sanitize:
 	$(MAKE) BUILD=build/asan CC=clang CFLAGS='$(SAN_FLAGS)' LDFLAGS='-fsanitize=address,undefined' \
 	    unit cli
 
-valgrind: $(UNIT_BINS) $(BUILD)/$(PROG)
+valgrind: $(UNIT_BINS) $(BUILD)/$(PROG) $(BUILD)/fixtures/mixed.jks
 	tests/valgrind.sh $(BUILD)
 
 interop: $(BUILD)/$(PROG)

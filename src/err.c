@@ -4,6 +4,9 @@
 #include <stdio.h>
 #include <string.h>
 
+static void set_message(struct err *err, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
+
 static void
 set_message(struct err *err, const char *fmt, va_list ap)
 {
