@@ -192,8 +192,20 @@ run_generate(int argc, char **argv)
     return rc == 0 ? EXIT_OK : report_error(&err);
 }
 
+/* Sub-commands, each with its own options; anything else is the generator. */
+static const struct {
+    const char *name;
+    int (*main)(int argc, char **argv);
+} subcommands[] = {
+    {NULL, NULL},
+};
+
 int
 cli_main(int argc, char **argv)
 {
+    for (size_t i = 0; argc > 1 && subcommands[i].name != NULL; i++) {
+        if (strcmp(argv[1], subcommands[i].name) == 0)
+            return subcommands[i].main(argc - 1, argv + 1);
+    }
     return run_generate(argc, argv);
 }
