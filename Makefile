@@ -15,8 +15,8 @@ CFLAGS    ?= -O2 -g
 WARNINGS  := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes \
              -Wmissing-prototypes -Wvla -Wpointer-arith
 ALL_CPPFLAGS = -D_GNU_SOURCE -DPROG_VERSION='"$(VERSION)"' -Isrc -I$(BUILD) $(CPPFLAGS)
-ALL_CFLAGS   = -std=c11 $(WARNINGS) $(shell $(PKG_CONFIG) --cflags gnutls libtasn1) $(CFLAGS)
-LIBS         = $(shell $(PKG_CONFIG) --libs gnutls libtasn1) -lpthread
+ALL_CFLAGS   = -std=c11 $(WARNINGS) $(shell $(PKG_CONFIG) --cflags gnutls libtasn1 jansson yaml-0.1) $(CFLAGS)
+LIBS         = $(shell $(PKG_CONFIG) --libs gnutls libtasn1 jansson yaml-0.1) -lpthread
 TEST_LIBS    = $(shell $(PKG_CONFIG) --libs cmocka)
 
 LIB_SRCS  := $(filter-out src/main.c,$(sort $(wildcard src/*.c)))

@@ -184,9 +184,12 @@ addr_parse(const char *arg, struct node_addr *out, struct err *err)
 }
 
 int
-addr_parse_list(char *const *args, size_t n, struct node_addr *out, struct err *err)
+addr_parse_list(char *const *args, size_t n, struct node_addr *out, size_t *failed_at,
+                struct err *err)
 {
     for (size_t i = 0; i < n; i++) {
+        if (failed_at)
+            *failed_at = i;
         if (addr_parse(args[i], &out[i], err) != 0)
             return -1;
         for (size_t j = 0; j < i; j++) {

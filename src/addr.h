@@ -32,8 +32,10 @@ struct node_addr {
  * is not all digits. A failure is a usage error naming the argument and the reason. */
 int addr_parse(const char *arg, struct node_addr *out, struct err *err);
 
-/* Parses a list, refusing duplicates (compared in canonical form). */
-int addr_parse_list(char *const *args, size_t n, struct node_addr *out, struct err *err);
+/* Parses a list, refusing duplicates (compared in canonical form). On failure *failed_at (if not
+ * NULL) is the index of the argument at fault. */
+int addr_parse_list(char *const *args, size_t n, struct node_addr *out, size_t *failed_at,
+                    struct err *err);
 
 /* The node's directory name in the tree, e.g. node_10_192_0_2. */
 void addr_dirname(const struct node_addr *a, enum dir_format format, char *out, size_t size);

@@ -135,7 +135,19 @@ add_san(gnutls_x509_crt_t crt, gnutls_x509_subject_alt_name_t type, const void *
     return gnutls_x509_crt_set_subject_alt_name(crt, type, data, (unsigned)len, GNUTLS_FSAN_APPEND);
 }
 
-/* The fixed names first, then the node's own, skipping any the node repeats. */
+static int
+is_fixed_san(const struct node_addr *a)
+{
+    if (a->kind != ADDR_DNS)
+        return a->ip_len == sizeof(loopback_ipv4) && memcmp(a->ip, loopback_ipv4, a->ip_len) == 0;
+    for (size_t j = 0; j < sizeof(fixed_dns_sans) / sizeof(fixed_dns_sans[0]); j++) {
+        if (strcmp(a->text, fixed_dns_sans[j]) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* The fixed names first, then the node's own and any extra ones, each name once. */
 static int
 set_sans(gnutls_x509_crt_t crt, const struct cert_request *req)
 {
@@ -147,18 +159,16 @@ set_sans(gnutls_x509_crt_t crt, const struct cert_request *req)
         rc = add_san(crt, GNUTLS_SAN_IPADDRESS, loopback_ipv4, sizeof(loopback_ipv4));
     for (size_t i = 0; rc >= 0 && i < req->n_sans; i++) {
         const struct node_addr *a = &req->sans[i];
-        int fixed = 0;
+        int repeated = is_fixed_san(a);
 
-        if (a->kind == ADDR_DNS) {
-            for (size_t j = 0; j < sizeof(fixed_dns_sans) / sizeof(fixed_dns_sans[0]); j++)
-                fixed |= strcmp(a->text, fixed_dns_sans[j]) == 0;
-            if (!fixed)
-                rc = add_san(crt, GNUTLS_SAN_DNSNAME, a->text, strlen(a->text));
-        } else {
-            fixed = a->ip_len == 4 && memcmp(a->ip, loopback_ipv4, 4) == 0;
-            if (!fixed)
-                rc = add_san(crt, GNUTLS_SAN_IPADDRESS, a->ip, a->ip_len);
-        }
+        for (size_t j = 0; j < i && !repeated; j++)
+            repeated = strcmp(req->sans[j].text, a->text) == 0;
+        if (repeated)
+            continue;
+        if (a->kind == ADDR_DNS)
+            rc = add_san(crt, GNUTLS_SAN_DNSNAME, a->text, strlen(a->text));
+        else
+            rc = add_san(crt, GNUTLS_SAN_IPADDRESS, a->ip, a->ip_len);
     }
     return rc;
 }

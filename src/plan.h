@@ -23,6 +23,12 @@ struct plan {
     struct subject subject;
     const char *store_password;
     enum dir_format dir_format;
+    const struct node_addr *extra_sans; /* --san: on every node's certificates */
+    size_t n_extra_sans;
+    const char *ca_cert_path; /* --ca-cert/--ca-key: issue from an existing root */
+    const char *ca_key_path;
+    int keep_ca_key; /* write root-key.pem */
+    int json;        /* a JSON document on stdout instead of the summary */
     int quiet;
     time_t now;
 };

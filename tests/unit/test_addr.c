@@ -111,12 +111,14 @@ test_duplicates_are_refused(void **state)
     char *args[] = {"10.0.0.1", "fd00::1", "FD00:0::1"};
     struct node_addr out[3];
     struct err err = {0, ""};
+    size_t at = 99;
 
     (void)state;
-    assert_int_equal(addr_parse_list(args, 3, out, &err), -1);
+    assert_int_equal(addr_parse_list(args, 3, out, &at, &err), -1);
     assert_int_equal(err.code, EXIT_USAGE);
     assert_non_null(strstr(err.msg, "given twice"));
-    assert_int_equal(addr_parse_list(args, 2, out, &err), 0);
+    assert_int_equal(at, 2);
+    assert_int_equal(addr_parse_list(args, 2, out, NULL, &err), 0);
 }
 
 int
