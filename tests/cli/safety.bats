@@ -73,7 +73,7 @@ setup() {
     run "$BIN" -k ecdsa-p256 -d link-to-dir 10.0.0.1
     expect_status 2
     expect_empty_dir real
-    [ -z "$(ls -A | grep staging)" ]
+    [ -z "$(find . -maxdepth 1 -name '.*staging*')" ]
 }
 
 @test "a missing parent directory is a usage error" {

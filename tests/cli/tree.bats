@@ -36,7 +36,7 @@ setup() {
     for f in $expected; do
         [ -s "$T/$f" ] || { echo "missing $f" >&2; return 1; }
     done
-    [ -z "$(ls -A "$TREE_PARENT" | grep staging)" ]
+    [ -z "$(find "$TREE_PARENT" -maxdepth 1 -name '.*staging*')" ]
 }
 
 @test "summary on stdout names the directory, the masters and the expiry; progress on stderr" {
@@ -107,7 +107,8 @@ setup() {
     end=$(openssl x509 -in "$T/root-cert.pem" -noout -enddate | cut -d= -f2)
     days=$(( ($(date -d "$end" +%s) - $(date +%s)) / 86400 ))
     [ "$days" -ge 3649 ] && [ "$days" -le 3650 ]
-    ! grep -rl "PRIVATE KEY" "$T" | grep -v client-key.pem
+    [ ! -e "$T/root-key.pem" ]
+    [ -z "$(grep -rl "PRIVATE KEY" "$T" | grep -v client-key.pem)" ]
 }
 
 @test "client-key.pem is PKCS#1 and belongs to client-cert.pem" {
