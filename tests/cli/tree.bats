@@ -108,7 +108,8 @@ setup() {
     days=$(( ($(date -d "$end" +%s) - $(date +%s)) / 86400 ))
     [ "$days" -ge 3649 ] && [ "$days" -le 3650 ]
     [ ! -e "$T/root-key.pem" ]
-    [ -z "$(grep -rl "PRIVATE KEY" "$T" | grep -v client-key.pem)" ]
+    keys=$(grep -rl "PRIVATE KEY" "$T")
+    [ "$(echo "$keys" | grep -vc client-key.pem)" -eq 0 ]
 }
 
 @test "client-key.pem is PKCS#1 and belongs to client-cert.pem" {
