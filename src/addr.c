@@ -80,7 +80,7 @@ looks_like_ipv4(const char *s)
     if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
         return 1;
     if (n == 0) /* trailing dot: judge by the label before it */
-        return last != s && isdigit((unsigned char)last[-1]);
+        return last != NULL && last != s && isdigit((unsigned char)last[-1]);
     return strspn(label, "0123456789") == n;
 }
 

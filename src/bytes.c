@@ -159,8 +159,8 @@ reader_u32(struct reader *r, uint32_t *v)
 int
 reader_u64(struct reader *r, uint64_t *v)
 {
-    uint32_t hi;
-    uint32_t lo;
+    uint32_t hi = 0;
+    uint32_t lo = 0;
 
     if (reader_left(r) < 8)
         return -1;

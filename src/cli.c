@@ -11,9 +11,11 @@
 #include <time.h>
 
 #include "generate.h"
+#include "inspect.h"
 #include "masterlist.h"
 #include "password.h"
 #include "plan.h"
+#include "verify.h"
 
 #define PROG "exhibitor-tls-artifacts"
 
@@ -369,37 +371,46 @@ parse_extra_sans(struct args *a, struct node_addr *out, struct err *err)
 /* The masters from the command line, then those of --master-list, all checked as one list so
  * that a master named in both is refused as a duplicate. */
 static int
+parse_nodes(struct args *a, char **cli_nodes, size_t n_cli, const struct master_entry *listed,
+            size_t n_listed, struct err *err)
+{
+    size_t n = n_cli + n_listed;
+    size_t at = 0;
+    char **all;
+    int rc;
+
+    if (n == 0)
+        return err_usage(err, "no masters given: name each master's address");
+    if (n > PLAN_MAX_NODES)
+        return err_usage(err, "%zu masters given, more than %d", n, PLAN_MAX_NODES);
+    all = calloc(n, sizeof(*all));
+    a->plan.nodes = calloc(n, sizeof(*a->plan.nodes));
+    if (all == NULL || a->plan.nodes == NULL) {
+        free(all);
+        return err_set(err, "out of memory");
+    }
+    for (size_t i = 0; i < n_cli; i++)
+        all[i] = cli_nodes[i];
+    for (size_t i = 0; i < n_listed; i++)
+        all[n_cli + i] = listed[i].value;
+    a->plan.n_nodes = n;
+    rc = addr_parse_list(all, n, a->plan.nodes, &at, err);
+    if (rc != 0 && listed != NULL && at >= n_cli)
+        err_prefix(err, "%s:%zu", a->master_list, listed[at - n_cli].line);
+    free(all);
+    return rc;
+}
+
+static int
 collect_nodes(struct args *a, char **cli_nodes, size_t n_cli, struct err *err)
 {
     struct master_entry *listed = NULL;
     size_t n_listed = 0;
-    char **all = NULL;
-    size_t n;
-    size_t at = 0;
-    int rc = 0;
+    int rc;
 
     if (a->master_list && masterlist_read(a->master_list, &listed, &n_listed, err) != 0)
         return -1;
-    n = n_cli + n_listed;
-    if (n == 0)
-        rc = err_usage(err, "no masters given: name each master's address");
-    else if (n > PLAN_MAX_NODES)
-        rc = err_usage(err, "%zu masters given, more than %d", n, PLAN_MAX_NODES);
-    if (rc == 0) {
-        all = calloc(n, sizeof(*all));
-        a->plan.nodes = calloc(n, sizeof(*a->plan.nodes));
-        if (all == NULL || a->plan.nodes == NULL)
-            rc = err_set(err, "out of memory");
-    }
-    for (size_t i = 0; rc == 0 && i < n; i++)
-        all[i] = i < n_cli ? cli_nodes[i] : listed[i - n_cli].value;
-    if (rc == 0 && addr_parse_list(all, n, a->plan.nodes, &at, err) != 0) {
-        rc = -1;
-        if (at >= n_cli)
-            err_prefix(err, "%s:%zu", a->master_list, listed[at - n_cli].line);
-    }
-    a->plan.n_nodes = n;
-    free(all);
+    rc = parse_nodes(a, cli_nodes, n_cli, listed, n_listed, err);
     masterlist_free(listed, n_listed);
     return rc;
 }
@@ -444,6 +455,8 @@ static const struct {
     const char *name;
     int (*main)(int argc, char **argv);
 } subcommands[] = {
+    {"verify", verify_main},
+    {"inspect", inspect_main},
     {NULL, NULL},
 };
 

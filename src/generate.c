@@ -74,8 +74,8 @@ alloc_run(struct run *r, const struct plan *plan, struct err *err)
     r->n_jobs = r->first_node_job + 2 * n;
     r->jobs = calloc(r->n_jobs, sizeof(*r->jobs));
     r->sans = calloc(1 + plan->n_extra_sans, sizeof(*r->sans));
-    r->servers = calloc(n, sizeof(*r->servers));
-    r->clients = calloc(n, sizeof(*r->clients));
+    r->servers = calloc(n, sizeof(gnutls_x509_crt_t));
+    r->clients = calloc(n, sizeof(gnutls_x509_crt_t));
     r->dirnames = calloc(n, sizeof(*r->dirnames));
     r->dirs = calloc(n, sizeof(*r->dirs));
     r->tree.files = calloc(FILES_AT_TOP + FILES_PER_NODE * n, sizeof(*r->tree.files));

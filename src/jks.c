@@ -277,7 +277,7 @@ jks_decode(const unsigned char *data, size_t len, const struct bytes *pw16, stru
            struct err *err)
 {
     struct reader r;
-    uint32_t count;
+    uint32_t count = 0;
 
     memset(store, 0, sizeof(*store));
     if (len > JKS_MAX_STORE_LEN)

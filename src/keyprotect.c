@@ -30,7 +30,7 @@ static int
 apply_keystream(const struct bytes *pw16, const unsigned char *salt, unsigned char *buf, size_t len,
                 struct err *err)
 {
-    unsigned char block[KEYPROTECT_SHA1_LEN];
+    unsigned char block[KEYPROTECT_SHA1_LEN] = {0};
     const unsigned char *prev = salt;
     size_t off = 0;
 
