@@ -74,8 +74,13 @@ sanitize:
 valgrind: $(UNIT_BINS) $(BUILD)/$(PROG) $(BUILD)/fixtures/mixed.jks
 	tests/valgrind.sh $(BUILD)
 
+# The default RSA tree, an ECDSA tree, and a tree grown later from the same root.
 interop: $(BUILD)/$(PROG)
 	EXHIBITOR_TLS_ARTIFACTS_BIN=$(CURDIR)/$(BUILD)/$(PROG) tests/interop/run.sh
+	EXHIBITOR_TLS_ARTIFACTS_BIN=$(CURDIR)/$(BUILD)/$(PROG) INTEROP_GEN_ARGS="--key-type ecdsa-p256" \
+	    tests/interop/run.sh
+	EXHIBITOR_TLS_ARTIFACTS_BIN=$(CURDIR)/$(BUILD)/$(PROG) INTEROP_GEN_ARGS="--key-type ecdsa-p384" \
+	    tests/interop/grown-tree.sh
 
 static:
 	scripts/build-static.sh
