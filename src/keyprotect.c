@@ -223,9 +223,11 @@ keyprotect_recover(const struct bytes *pw16, const unsigned char *epki, size_t e
     if (decode_epki(epki, epki_len, &oid, &blob, err) != 0)
         return -1;
     /* asn1_read_value returns the OID as a NUL-terminated dotted string. */
-    if (oid.len == 0 || strcmp((const char *)oid.data, KEYPROTECT_OID) != 0) {
-        err_set(err, "private key is protected with algorithm %.*s, not the JKS key protector (%s)",
-                (int)oid.len, (const char *)oid.data, KEYPROTECT_OID);
+    if (oid.len == 0 || oid.data[oid.len - 1] != '\0' ||
+        strcmp((const char *)oid.data, KEYPROTECT_OID) != 0) {
+        err_set(err, "private key is protected with algorithm %s, not the JKS key protector (%s)",
+                oid.len > 0 && oid.data[oid.len - 1] == '\0' ? (const char *)oid.data : "(none)",
+                KEYPROTECT_OID);
         rc = -1;
     } else {
         rc = keyprotect_open(pw16, blob.data, blob.len, pkcs8, err);
