@@ -53,7 +53,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS) $(wildcard src/*.h)
 # ---- tests ---------------------------------------------------------------------------------
 
 check: test
-test: lint unit cli sanitize valgrind interop container-test
+test: lint unit cli sanitize valgrind fuzz-smoke interop container-test
 
 # JKS fixtures are made by the JDK's keytool at test time, never committed.
 $(BUILD)/fixtures/mixed.jks: tests/unit/make-fixtures.sh
@@ -93,7 +93,7 @@ docker-image:
 
 # ---- quality -------------------------------------------------------------------------------
 
-SHELL_FILES = $(shell git ls-files '*.sh' '*.bats' .ci/run 2>/dev/null)
+SHELL_FILES = $(wildcard *.sh scripts/*.sh tests/*.sh tests/*/*.sh tests/*/*.bats bench/*.sh) .ci/run
 
 TIDY_FLAGS = -std=c11 -D_GNU_SOURCE -DPROG_VERSION='"$(VERSION)"' -Isrc -I$(BUILD) \
              $(shell $(PKG_CONFIG) --cflags gnutls libtasn1 jansson yaml-0.1)
@@ -131,3 +131,35 @@ $(BUILD)/bench/measure: bench/measure.c
 bench: $(BUILD)/$(PROG) $(BUILD)/bench/keygen_floor $(BUILD)/bench/measure
 	BENCH_BIN=$(abspath $(BUILD)/$(PROG)) BENCH_HELPERS=$(abspath $(BUILD)/bench) bench/run.sh
 # ---- end bench ----------------------------------------------------------------------------------
+
+# ---- fuzz (issue 5) -----------------------------------------------------------------------------
+# make fuzz: the JKS reader under libFuzzer with ASan and UBSan (clang) for FUZZ_SECONDS (default
+# 60), e.g. `make fuzz FUZZ_SECONDS=600`. Seeds are made at run time by keytool and by this tool
+# (tests/fuzz/make-seeds.sh); what the fuzzer finds grows in $(FUZZ_BUILD)/corpus, and a crash
+# leaves its input as $(FUZZ_BUILD)/crash-*. make fuzz-smoke: the same for 20 s, as `make test`
+# runs it.
+FUZZ_SECONDS ?= 60
+FUZZ_BUILD   := build/fuzz
+FUZZ_CFLAGS  := -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \
+                -fno-omit-frame-pointer
+
+.PHONY: fuzz-smoke
+
+$(BUILD)/fuzz_jks: tests/fuzz/fuzz_jks.c $(LIB_OBJS) $(wildcard src/*.h)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $< \
+	    $(LIB_OBJS) $(LIBS)
+
+$(FUZZ_BUILD)/seeds/.made: tests/fuzz/make-seeds.sh | $(BUILD)/$(PROG)
+	tests/fuzz/make-seeds.sh $(CURDIR)/$(BUILD)/$(PROG) $(FUZZ_BUILD)/seeds
+	@touch $@
+
+fuzz: $(FUZZ_BUILD)/seeds/.made
+	$(MAKE) BUILD=$(FUZZ_BUILD) CC=clang CFLAGS='$(FUZZ_CFLAGS)' $(FUZZ_BUILD)/fuzz_jks
+	@mkdir -p $(FUZZ_BUILD)/corpus
+	$(FUZZ_BUILD)/fuzz_jks -max_total_time=$(FUZZ_SECONDS) -dict=tests/fuzz/jks.dict \
+	    -artifact_prefix=$(FUZZ_BUILD)/ -print_final_stats=1 $(FUZZ_BUILD)/corpus \
+	    $(FUZZ_BUILD)/seeds
+
+fuzz-smoke:
+	$(MAKE) fuzz FUZZ_SECONDS=20
+# ---- end fuzz -----------------------------------------------------------------------------------

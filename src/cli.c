@@ -11,9 +11,11 @@
 #include <time.h>
 
 #include "generate.h"
+#include "inspect.h"
 #include "masterlist.h"
 #include "password.h"
 #include "plan.h"
+#include "verify.h"
 
 #define PROG "exhibitor-tls-artifacts"
 
@@ -453,6 +455,8 @@ static const struct {
     const char *name;
     int (*main)(int argc, char **argv);
 } subcommands[] = {
+    {"verify", verify_main},
+    {"inspect", inspect_main},
     {NULL, NULL},
 };
 
