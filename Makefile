@@ -85,11 +85,13 @@ interop: $(BUILD)/$(PROG)
 static:
 	scripts/build-static.sh
 
+# The static binary passes the same CLI tests as the dynamic one, then the container contract.
 container-test: static
-	EXHIBITOR_TLS_ARTIFACTS_BIN=$(CURDIR)/$(BUILD)/static/$(PROG) tests/container/run.sh
+	EXHIBITOR_TLS_ARTIFACTS_BIN=$(CURDIR)/build/static/$(PROG) bats tests/cli
+	EXHIBITOR_TLS_ARTIFACTS_BIN=$(CURDIR)/build/static/$(PROG) tests/container/run.sh
 
 docker-image:
-	docker build -t $(PROG):$(VERSION) .
+	docker build --build-arg VERSION=$(VERSION) -t $(PROG):$(VERSION) .
 
 # ---- quality -------------------------------------------------------------------------------
 

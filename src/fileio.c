@@ -33,7 +33,8 @@ int
 file_read(const char *path, size_t max, struct bytes *out, struct err *err)
 {
     struct stat st;
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    /* O_NONBLOCK: a FIFO named by mistake must not hang the run before it is refused below. */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
     int rc;
 
     bytes_init(out);

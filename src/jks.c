@@ -160,8 +160,8 @@ read_certificate(struct reader *r, struct jks_blob *cert, struct err *err)
     if (reader_take(r, type_len, &type) != 0)
         return truncated(err, r, "certificate type", type_len);
     if (type_len != strlen(cert_type) || memcmp(type, cert_type, type_len) != 0)
-        return err_set(err, "keystore offset %zu: certificate type '%.*s' is not X.509", at,
-                       (int)(type_len > 32 ? 32 : type_len), (const char *)type);
+        return err_set(err, "keystore offset %zu: certificate type of %u bytes is not X.509", at,
+                       type_len);
     return read_blob32(r, "certificate", JKS_MAX_CERT_LEN, cert, err);
 }
 

@@ -111,7 +111,7 @@ setup() {
     for n in 0 1 7 13; do
         EXHIBITOR_TLS_ARTIFACTS_TEST_FAULT=fail-after:$n run "$BIN" -k ecdsa-p256 10.0.0.1 10.0.0.2
         expect_status 1
-        expect_output "write: Input/output error"
+        expect_output "write: "  # glibc and musl word EIO differently
         expect_empty_dir .
     done
 }

@@ -225,3 +225,10 @@ expect_empty_dir_but_yaml() {
     [ "$(jq -r '.nodes[1].certificates.server.sans | join(",")' out.json)" = \
         "DNS:localhost,DNS:exhibitor,IP:127.0.0.1,IP:fd00::2" ]
 }
+
+@test "--master-list naming a FIFO is refused at once, not read forever" {
+    mkfifo pipe.yaml
+    run timeout 10 "$BIN" -k ecdsa-p256 --master-list pipe.yaml
+    expect_status 2
+    expect_output "not a regular file"
+}
