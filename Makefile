@@ -53,7 +53,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS) $(wildcard src/*.h)
 # ---- tests ---------------------------------------------------------------------------------
 
 check: test
-test: lint unit cli sanitize valgrind fuzz-smoke interop container-test
+test: lint unit cli sanitize valgrind fuzz-smoke interop status-test container-test
 
 # JKS fixtures are made by the JDK's keytool at test time, never committed.
 $(BUILD)/fixtures/mixed.jks: tests/unit/make-fixtures.sh
@@ -61,25 +61,25 @@ $(BUILD)/fixtures/mixed.jks: tests/unit/make-fixtures.sh
 
 unit: $(UNIT_BINS) $(BUILD)/fixtures/mixed.jks
 	@fail=0; for t in $(UNIT_BINS); do echo "== $$t"; \
-	    JKS_FIXTURES=$(CURDIR)/$(BUILD)/fixtures $$t || fail=1; done; exit $$fail
+	    JKS_FIXTURES=$(abspath $(BUILD))/fixtures $$t || fail=1; done; exit $$fail
 
 cli: $(BUILD)/$(PROG)
-	EXHIBITOR_TLS_ARTIFACTS_BIN=$(CURDIR)/$(BUILD)/$(PROG) bats tests/cli
+	EXHIBITOR_TLS_ARTIFACTS_BIN=$(abspath $(BUILD))/$(PROG) bats tests/cli
 
-# The unit and CLI tests again, built with AddressSanitizer and UndefinedBehaviorSanitizer.
+# The unit, CLI and status tests again, built with AddressSanitizer and UndefinedBehaviorSanitizer.
 sanitize:
 	$(MAKE) BUILD=build/asan CC=clang CFLAGS='$(SAN_FLAGS)' LDFLAGS='-fsanitize=address,undefined' \
-	    unit cli
+	    unit cli status-test
 
 valgrind: $(UNIT_BINS) $(BUILD)/$(PROG) $(BUILD)/fixtures/mixed.jks
 	tests/valgrind.sh $(BUILD)
 
 # The default RSA tree, an ECDSA tree, and a tree grown later from the same root.
 interop: $(BUILD)/$(PROG)
-	EXHIBITOR_TLS_ARTIFACTS_BIN=$(CURDIR)/$(BUILD)/$(PROG) tests/interop/run.sh
-	EXHIBITOR_TLS_ARTIFACTS_BIN=$(CURDIR)/$(BUILD)/$(PROG) INTEROP_GEN_ARGS="--key-type ecdsa-p256" \
+	EXHIBITOR_TLS_ARTIFACTS_BIN=$(abspath $(BUILD))/$(PROG) tests/interop/run.sh
+	EXHIBITOR_TLS_ARTIFACTS_BIN=$(abspath $(BUILD))/$(PROG) INTEROP_GEN_ARGS="--key-type ecdsa-p256" \
 	    tests/interop/run.sh
-	EXHIBITOR_TLS_ARTIFACTS_BIN=$(CURDIR)/$(BUILD)/$(PROG) INTEROP_GEN_ARGS="--key-type ecdsa-p384" \
+	EXHIBITOR_TLS_ARTIFACTS_BIN=$(abspath $(BUILD))/$(PROG) INTEROP_GEN_ARGS="--key-type ecdsa-p384" \
 	    tests/interop/grown-tree.sh
 
 static:
@@ -104,14 +104,14 @@ tidy: $(BUILD)/asn1_tab.c
 	clang-tidy --quiet src/*.c -- $(TIDY_FLAGS)
 
 lint: tidy
-	clang-format --dry-run --Werror src/*.c src/*.h tests/unit/*.c $(wildcard tests/fuzz/*.c)
+	clang-format --dry-run --Werror src/*.c src/*.h tests/unit/*.c tests/status/*.c $(wildcard tests/fuzz/*.c)
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
-	    --inline-suppr --std=c11 -D_GNU_SOURCE -Isrc src tests/unit
+	    --inline-suppr --std=c11 -D_GNU_SOURCE -Isrc src tests/unit tests/status
 	shellcheck $(filter-out %.bats,$(SHELL_FILES))
 	shellcheck -s bash $(filter %.bats,$(SHELL_FILES))
 
 format:
-	clang-format -i src/*.c src/*.h tests/unit/*.c $(wildcard tests/fuzz/*.c)
+	clang-format -i src/*.c src/*.h tests/unit/*.c tests/status/*.c $(wildcard tests/fuzz/*.c)
 
 clean:
 	rm -rf build
@@ -152,7 +152,7 @@ $(BUILD)/fuzz_jks: tests/fuzz/fuzz_jks.c $(LIB_OBJS) $(wildcard src/*.h)
 	    $(LIB_OBJS) $(LIBS)
 
 $(FUZZ_BUILD)/seeds/.made: tests/fuzz/make-seeds.sh | $(BUILD)/$(PROG)
-	tests/fuzz/make-seeds.sh $(CURDIR)/$(BUILD)/$(PROG) $(FUZZ_BUILD)/seeds
+	tests/fuzz/make-seeds.sh $(abspath $(BUILD))/$(PROG) $(FUZZ_BUILD)/seeds
 	@touch $@
 
 fuzz: $(FUZZ_BUILD)/seeds/.made
@@ -165,3 +165,26 @@ fuzz: $(FUZZ_BUILD)/seeds/.made
 fuzz-smoke:
 	$(MAKE) fuzz FUZZ_SECONDS=20
 # ---- end fuzz -----------------------------------------------------------------------------------
+
+# ---- status (issue 8) ---------------------------------------------------------------------------
+# make status-test: the status sub-command. Unit tests of its HTTP framing, Exhibitor's JSON, the
+# verdict and tree discovery (IPv6 and DNS node directories included, from trees made here), then
+# the binary against real Jetty servers on 127.0.83.x (tests/status/run.sh, about 30 s).
+STATUS_UNIT_BINS := $(patsubst tests/status/%.c,$(BUILD)/tests/status/%,\
+                      $(sort $(wildcard tests/status/test_*.c)))
+
+$(BUILD)/tests/status/%: tests/status/%.c $(LIB_OBJS) $(wildcard src/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_OBJS) $(LIBS) $(TEST_LIBS)
+
+.PHONY: status-test
+status-test: $(BUILD)/$(PROG) $(STATUS_UNIT_BINS)
+	rm -rf $(BUILD)/status-trees && mkdir -p $(BUILD)/status-trees
+	$(BUILD)/$(PROG) -q -k ecdsa-p256 -d $(BUILD)/status-trees/node \
+	    127.0.83.2 fd00::2 master-1.example
+	$(BUILD)/$(PROG) -q -k ecdsa-p256 --dir-format address -d $(BUILD)/status-trees/address \
+	    127.0.83.2 fd00::2 master-1.example
+	@for t in $(STATUS_UNIT_BINS); do echo "== $$t"; \
+	    STATUS_TREES=$(abspath $(BUILD))/status-trees $$t || exit 1; done
+	EXHIBITOR_TLS_ARTIFACTS_BIN=$(abspath $(BUILD))/$(PROG) tests/status/run.sh
+# ---- end status ---------------------------------------------------------------------------------

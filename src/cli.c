@@ -15,6 +15,7 @@
 #include "masterlist.h"
 #include "password.h"
 #include "plan.h"
+#include "status.h"
 #include "verify.h"
 
 #define PROG "exhibitor-tls-artifacts"
@@ -457,6 +458,7 @@ static const struct {
 } subcommands[] = {
     {"verify", verify_main},
     {"inspect", inspect_main},
+    {"status", status_main},
     {NULL, NULL},
 };
 

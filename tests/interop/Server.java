@@ -4,9 +4,14 @@
 // usage: java -cp JETTY_JARS Server.java CONFIG READY_FILE
 //
 // CONFIG has one server per line, fields separated by tabs:
-//   NAME  BIND_ADDRESS  KEYSTORE  TRUSTSTORE  PASSWORD  HOSTNAME
-// Each server binds a free port on BIND_ADDRESS. When every server has started or failed
-// to, READY_FILE appears (written whole, then renamed) with one line per server:
+//   NAME  BIND_ADDRESS  KEYSTORE  TRUSTSTORE  PASSWORD  HOSTNAME  [PORT  [BODY]]
+// Each server binds PORT on BIND_ADDRESS, or a free port when PORT is 0 or missing. BODY,
+// when given and not empty, is the JSON the status path answers instead of the default, a
+// single member HOSTNAME serving as leader. KEYSTORE "-" makes a silent listener instead: a
+// plain socket that never accepts, so that a client's connection completes in the kernel and
+// its handshake then waits for ever (the other fields but PORT are ignored). When every
+// server has started or failed to, READY_FILE appears (written whole, then renamed) with one
+// line per server:
 //   NAME <TAB> MILLISECONDS <TAB> OK PORT
 //   NAME <TAB> MILLISECONDS <TAB> ERR <exception> <- <cause> ...
 // A server that cannot start is reported, not fatal: the wrong-password case is a server
@@ -20,11 +25,15 @@
 //   X-Client-Subject  subject of the client certificate Jetty verified
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
 import javax.net.ssl.SSLSession;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
@@ -52,8 +61,8 @@ public class Server {
                 continue;
             }
             String[] f = line.split("\t", -1);
-            if (f.length != 6) {
-                throw new IllegalArgumentException("config line needs 6 fields: " + line);
+            if (f.length < 6 || f.length > 8) {
+                throw new IllegalArgumentException("config line needs 6 to 8 fields: " + line);
             }
             ready.append(f[0]).append('\t').append(tryStart(f)).append('\n');
         }
@@ -65,9 +74,12 @@ public class Server {
 
     static String tryStart(String[] f) {
         long begin = System.nanoTime();
+        String body = f.length > 7 && !f[7].isEmpty() ? f[7] + "\n" : null;
         String outcome;
         try {
-            outcome = "OK " + start(f[0], f[1], f[2], f[3], f[4], f[5]).getLocalPort();
+            int port = f.length > 6 && !f[6].isEmpty() ? Integer.parseInt(f[6]) : 0;
+            outcome = "OK " + ("-".equals(f[2]) ? silent(f[0], f[1], port)
+                : start(f[0], f[1], port, f[2], f[3], f[4], f[5], body).getLocalPort());
         } catch (Exception e) {
             log(f[0], "failed to start: " + describe(e));
             outcome = "ERR " + describe(e);
@@ -88,8 +100,21 @@ public class Server {
         return ssl;
     }
 
-    static ServerConnector start(String name, String address, String keystore, String truststore,
-                                 String password, String hostname) throws Exception {
+    // Listens and never accepts. Kept in a static list so that it lives as long as the JVM.
+    static final List<ServerSocket> SILENT = new ArrayList<>();
+
+    static int silent(String name, String address, int port) throws IOException {
+        ServerSocket socket = new ServerSocket();
+        socket.setReuseAddress(true);
+        socket.bind(new InetSocketAddress(address, port), 50);
+        SILENT.add(socket);
+        log(name, "silent listener on " + address + ":" + socket.getLocalPort());
+        return socket.getLocalPort();
+    }
+
+    static ServerConnector start(String name, String address, int port, String keystore,
+                                 String truststore, String password, String hostname,
+                                 String body) throws Exception {
         org.eclipse.jetty.server.Server server = new org.eclipse.jetty.server.Server();
         SecureRequestCustomizer customizer = new SecureRequestCustomizer();
         HttpConfiguration http = new HttpConfiguration();
@@ -99,10 +124,11 @@ public class Server {
             new SslConnectionFactory(exhibitorSsl(keystore, truststore, password), "http/1.1"),
             new HttpConnectionFactory(http));
         connector.setHost(address);
-        connector.setPort(0);
+        connector.setPort(port);
         connector.addBean(handshakeLogger(name));
         server.addConnector(connector);
-        server.setHandler(new StatusHandler(name, hostname, customizer.getSslSessionAttribute()));
+        server.setHandler(new StatusHandler(name, hostname, body,
+            customizer.getSslSessionAttribute()));
         try {
             server.start();
         } catch (Exception e) {
@@ -153,11 +179,13 @@ public class Server {
     static final class StatusHandler extends AbstractHandler {
         private final String name;
         private final String hostname;
+        private final String body;
         private final String sessionAttribute;
 
-        StatusHandler(String name, String hostname, String sessionAttribute) {
+        StatusHandler(String name, String hostname, String body, String sessionAttribute) {
             this.name = name;
             this.hostname = hostname;
+            this.body = body;
             this.sessionAttribute = sessionAttribute;
         }
 
@@ -173,10 +201,11 @@ public class Server {
                 return;
             }
             // The shape of Exhibitor's answer: one object per ensemble member.
-            String body = "[{\"code\":3,\"description\":\"serving\",\"hostname\":\"" + hostname
-                + "\",\"isLeader\":true}]\n";
+            String answer = body != null ? body
+                : "[{\"code\":3,\"description\":\"serving\",\"hostname\":\"" + hostname
+                    + "\",\"isLeader\":true}]\n";
             response.setContentType("application/json");
-            response.getOutputStream().write(body.getBytes(StandardCharsets.UTF_8));
+            response.getOutputStream().write(answer.getBytes(StandardCharsets.UTF_8));
             log(name, "200 " + target + " client=" + clientSubject(request));
         }
 
