@@ -17,6 +17,7 @@
 #include "plan.h"
 #include "status.h"
 #include "verify.h"
+#include "usage.h"
 
 #define PROG "exhibitor-tls-artifacts"
 
@@ -62,22 +63,6 @@ static const char usage_text[] =
     "\n"
     "Exit status: 0 done, 1 failed while working, 2 usage or input error.\n"
     "Example: " PROG " 10.192.0.2 10.192.0.3 10.192.0.4\n";
-
-static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-/* One line on stderr naming the bad argument. */
-static int
-usage_error(const char *fmt, ...)
-{
-    va_list ap;
-
-    fprintf(stderr, PROG ": ");
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fprintf(stderr, " (see " PROG " --help)\n");
-    return EXIT_USAGE;
-}
 
 enum parse_result {
     PARSE_RUN,
@@ -139,17 +124,17 @@ check_subject_field(const char *option, const char *value)
     struct bytes utf16;
 
     if (value[0] == '\0' || strlen(value) > SUBJECT_FIELD_MAX) {
-        usage_error("%s '%s': must be 1 to %d bytes", option, value, SUBJECT_FIELD_MAX);
+        usage_fail(PROG, "%s '%s': must be 1 to %d bytes", option, value, SUBJECT_FIELD_MAX);
         return -1;
     }
     for (const char *p = value; *p; p++) {
         if ((unsigned char)*p < 0x20 || *p == 0x7f) {
-            usage_error("%s: control characters are not allowed", option);
+            usage_fail(PROG, "%s: control characters are not allowed", option);
             return -1;
         }
     }
     if (password_utf16be(value, &utf16, &err) != 0) {
-        usage_error("%s: not valid UTF-8", option);
+        usage_fail(PROG, "%s: not valid UTF-8", option);
         return -1;
     }
     bytes_free(&utf16);
@@ -162,7 +147,7 @@ set_country(struct plan *plan, const char *value, char out[3])
 {
     if (strlen(value) != 2 || !isalpha((unsigned char)value[0]) ||
         !isalpha((unsigned char)value[1])) {
-        usage_error("--country '%s': must be a two-letter country code such as US", value);
+        usage_fail(PROG, "--country '%s': must be a two-letter country code such as US", value);
         return -1;
     }
     out[0] = (char)toupper((unsigned char)value[0]);
@@ -180,14 +165,14 @@ set_store_password(struct plan *plan, const char *value)
     size_t chars;
 
     if (password_utf16be(value, &utf16, &err) != 0) {
-        usage_error("--store-password: %s", err.msg);
+        usage_fail(PROG, "--store-password: %s", err.msg);
         return -1;
     }
     chars = utf16.len / 2;
     bytes_free(&utf16);
     if (chars < STORE_PASSWORD_MIN || chars > STORE_PASSWORD_MAX) {
-        usage_error("--store-password: must be %d to %d characters", STORE_PASSWORD_MIN,
-                    STORE_PASSWORD_MAX);
+        usage_fail(PROG, "--store-password: must be %d to %d characters", STORE_PASSWORD_MIN,
+                   STORE_PASSWORD_MAX);
         return -1;
     }
     plan->store_password = value;
@@ -207,7 +192,7 @@ parse_long_option(int c, const char *arg, struct args *a)
         else if (strcmp(arg, "address") == 0)
             plan->dir_format = DIR_FORMAT_ADDRESS;
         else
-            return usage_error("--dir-format '%s': not node or address", arg), -1;
+            return usage_fail(PROG, "--dir-format '%s': not node or address", arg), -1;
         return 0;
     case OPT_JSON:
         plan->json = 1;
@@ -226,7 +211,8 @@ parse_long_option(int c, const char *arg, struct args *a)
         return 0;
     case OPT_DAYS:
         if (parse_uint(arg, 1, PLAN_MAX_DAYS, &plan->days) != 0)
-            return usage_error("--days '%s': not a number from 1 to %d", arg, PLAN_MAX_DAYS), -1;
+            return usage_fail(PROG, "--days '%s': not a number from 1 to %d", arg, PLAN_MAX_DAYS),
+                   -1;
         return 0;
     case OPT_COUNTRY:
         return set_country(plan, arg, country);
@@ -241,7 +227,7 @@ parse_long_option(int c, const char *arg, struct args *a)
         return check_subject_field("--organization", arg);
     case OPT_SAN:
         if (a->n_sans == MAX_EXTRA_SANS)
-            return usage_error("--san: more than %d names", MAX_EXTRA_SANS), -1;
+            return usage_fail(PROG, "--san: more than %d names", MAX_EXTRA_SANS), -1;
         a->sans[a->n_sans++] = (char *)arg;
         return 0;
     case OPT_STORE_PASSWORD:
@@ -262,15 +248,16 @@ parse_option(int c, const char *arg, struct args *a)
         return PARSE_RUN;
     case 'k':
         if (key_type_parse(arg, &plan->key_type) != 0) {
-            usage_error("--key-type '%s': not one of rsa-2048, rsa-3072, rsa-4096, ecdsa-p256, "
-                        "ecdsa-p384",
-                        arg);
+            usage_fail(PROG,
+                       "--key-type '%s': not one of rsa-2048, rsa-3072, rsa-4096, ecdsa-p256, "
+                       "ecdsa-p384",
+                       arg);
             return PARSE_EXIT_USAGE;
         }
         return PARSE_RUN;
     case 'j':
         if (parse_uint(arg, 1, 256, &plan->jobs) != 0) {
-            usage_error("--jobs '%s': not a number from 1 to 256", arg);
+            usage_fail(PROG, "--jobs '%s': not a number from 1 to 256", arg);
             return PARSE_EXIT_USAGE;
         }
         return PARSE_RUN;
@@ -320,8 +307,8 @@ parse_args(int argc, char **argv, struct args *a)
         enum parse_result r;
 
         if (c == '?' || c == ':') {
-            usage_error(c == '?' ? "unknown option '%s'" : "option '%s' needs a value",
-                        argv[optind - 1]);
+            usage_fail(PROG, c == '?' ? "unknown option '%s'" : "option '%s' needs a value",
+                       argv[optind - 1]);
             return PARSE_EXIT_USAGE;
         }
         r = parse_option(c, optarg, a);
@@ -351,9 +338,10 @@ static int
 check_ca_options(const struct plan *plan)
 {
     if ((plan->ca_cert_path == NULL) != (plan->ca_key_path == NULL))
-        return usage_error("%s", "--ca-cert and --ca-key go together");
+        return usage_fail(PROG, "%s", "--ca-cert and --ca-key go together");
     if (plan->ca_cert_path && plan->keep_ca_key)
-        return usage_error("%s", "--keep-ca-key makes no sense with --ca-cert: the key is yours");
+        return usage_fail(PROG, "%s",
+                          "--keep-ca-key makes no sense with --ca-cert: the key is yours");
     return 0;
 }
 

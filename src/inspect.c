@@ -10,6 +10,7 @@
 #include "jks.h"
 #include "load.h"
 #include "password.h"
+#include "usage.h"
 
 #define INSPECT_PROG "exhibitor-tls-artifacts inspect"
 #define MS_PER_S     1000
@@ -31,21 +32,6 @@ static const char usage_text[] =
 
 static const char separator[] = "*******************************************\n"
                                 "*******************************************\n";
-
-static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static int
-usage_error(const char *fmt, ...)
-{
-    va_list ap;
-
-    fprintf(stderr, INSPECT_PROG ": ");
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fprintf(stderr, " (see " INSPECT_PROG " --help)\n");
-    return EXIT_USAGE;
-}
 
 /* Names and aliases come from the file: no control character of theirs reaches the terminal. */
 static void
@@ -229,12 +215,14 @@ parse_args(int argc, char **argv, const char **password, const char **path)
             fputs(usage_text, stdout);
             return EXIT_OK;
         } else {
-            return usage_error(c == ':' ? "option '%s' needs a value" : "unknown option '%s'",
-                               argv[optind - 1]);
+            return usage_fail(INSPECT_PROG,
+                              c == ':' ? "option '%s' needs a value" : "unknown option '%s'",
+                              argv[optind - 1]);
         }
     }
     if (argc - optind != 1)
-        return usage_error("%s", argc == optind ? "no keystore given" : "give one keystore");
+        return usage_fail(INSPECT_PROG, "%s",
+                          argc == optind ? "no keystore given" : "give one keystore");
     *path = argv[optind];
     return -1;
 }
@@ -248,7 +236,7 @@ inspect_file(const char *path, const struct bytes *pw16)
     int rc;
 
     if (load_file(path, &f, &why, &err) != 0)
-        return usage_error("%s", err.msg);
+        return usage_fail(INSPECT_PROG, "%s", err.msg);
     rc = inspect_store(f.data.data, f.data.len, pw16, stdout, &err);
     load_file_free(&f);
     if (rc != 0) {
@@ -273,7 +261,7 @@ inspect_main(int argc, char **argv)
         return rc;
     bytes_init(&pw16);
     if (password != NULL && password_utf16be(password, &pw16, &err) != 0)
-        return usage_error("--store-password: %s", err.msg);
+        return usage_fail(INSPECT_PROG, "--store-password: %s", err.msg);
     rc = inspect_file(path, password ? &pw16 : NULL);
     bytes_free(&pw16);
     return rc;

@@ -10,6 +10,7 @@
 
 #include "addr.h"
 #include "err.h"
+#include "usage.h"
 #include "masterlist.h"
 #include "status_probe.h"
 #include "status_report.h"
@@ -66,21 +67,6 @@ struct status_opts {
 
 /* ---- options ------------------------------------------------------------------------------- */
 
-static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static int
-usage_error(const char *fmt, ...)
-{
-    va_list ap;
-
-    fprintf(stderr, STATUS_PROG ": ");
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fprintf(stderr, " (see " STATUS_PROG " --help)\n");
-    return EXIT_USAGE;
-}
-
 static int
 parse_uint(const char *s, unsigned min, unsigned max, unsigned *out)
 {
@@ -105,17 +91,17 @@ parse_number(int c, const char *arg, struct status_opts *o)
     switch (c) {
     case OPT_PORT:
         if (parse_uint(arg, 1, 65535, &o->port) != 0)
-            return usage_error("--port '%s': not a port number from 1 to 65535", arg);
+            return usage_fail(STATUS_PROG, "--port '%s': not a port number from 1 to 65535", arg);
         return -1;
     case OPT_WAIT:
         if (parse_uint(arg, 0, STATUS_MAX_WAIT, &o->wait_s) != 0)
-            return usage_error("--wait '%s': not a number of seconds from 0 to %d", arg,
-                               STATUS_MAX_WAIT);
+            return usage_fail(STATUS_PROG, "--wait '%s': not a number of seconds from 0 to %d", arg,
+                              STATUS_MAX_WAIT);
         return -1;
     default:
         if (parse_uint(arg, 1, STATUS_MAX_TIMEOUT, &o->timeout_s) != 0)
-            return usage_error("--timeout '%s': not a number of seconds from 1 to %d", arg,
-                               STATUS_MAX_TIMEOUT);
+            return usage_fail(STATUS_PROG, "--timeout '%s': not a number of seconds from 1 to %d",
+                              arg, STATUS_MAX_TIMEOUT);
         return -1;
     }
 }
@@ -167,8 +153,9 @@ parse_args(int argc, char **argv, struct status_opts *o)
         int rc;
 
         if (c == '?' || c == ':')
-            return usage_error(c == '?' ? "unknown option '%s'" : "option '%s' needs a value",
-                               argv[optind - 1]);
+            return usage_fail(STATUS_PROG,
+                              c == '?' ? "unknown option '%s'" : "option '%s' needs a value",
+                              argv[optind - 1]);
         rc = parse_option(c, optarg, o);
         if (rc >= 0)
             return rc;

@@ -15,6 +15,7 @@
 
 #include "addr.h"
 #include "err.h"
+#include "usage.h"
 #include "password.h"
 #include "verify_node.h"
 #include "verify_report.h"
@@ -59,21 +60,6 @@ struct tree {
     size_t n;
 };
 
-static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static int
-usage_error(const char *fmt, ...)
-{
-    va_list ap;
-
-    fprintf(stderr, VERIFY_PROG ": ");
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fprintf(stderr, " (see " VERIFY_PROG " --help)\n");
-    return EXIT_USAGE;
-}
-
 /* ---- options ------------------------------------------------------------------------------ */
 
 static int
@@ -103,7 +89,7 @@ parse_option(int c, const char *arg, struct verify_opts *o)
     switch (c) {
     case OPT_NODE:
         if (addr_parse(arg, &o->node, &err) != 0)
-            return usage_error("--node: %s", err.msg);
+            return usage_fail(VERIFY_PROG, "--node: %s", err.msg);
         o->node_given = 1;
         return -1;
     case OPT_STORE_PASSWORD:
@@ -111,8 +97,8 @@ parse_option(int c, const char *arg, struct verify_opts *o)
         return -1;
     case OPT_WARN_DAYS:
         if (parse_days(arg, &o->warn_days) != 0)
-            return usage_error("--warn-days '%s': not a number from 0 to %d", arg,
-                               VERIFY_MAX_WARN_DAYS);
+            return usage_fail(VERIFY_PROG, "--warn-days '%s': not a number from 0 to %d", arg,
+                              VERIFY_MAX_WARN_DAYS);
         return -1;
     case OPT_JSON:
         o->json = 1;
@@ -148,16 +134,18 @@ parse_args(int argc, char **argv, struct verify_opts *o)
         int rc;
 
         if (c == '?' || c == ':')
-            return usage_error(c == '?' ? "unknown option '%s'" : "option '%s' needs a value",
-                               argv[optind - 1]);
+            return usage_fail(VERIFY_PROG,
+                              c == '?' ? "unknown option '%s'" : "option '%s' needs a value",
+                              argv[optind - 1]);
         rc = parse_option(c, optarg, o);
         if (rc >= 0)
             return rc;
     }
     if (argc - optind != 1)
-        return usage_error("%s", argc - optind == 0 ? "no PATH given: name a tree or a node "
-                                                      "directory"
-                                                    : "give one PATH");
+        return usage_fail(VERIFY_PROG, "%s",
+                          argc - optind == 0 ? "no PATH given: name a tree or a node "
+                                               "directory"
+                                             : "give one PATH");
     o->path = argv[optind];
     return -1;
 }
@@ -231,12 +219,13 @@ list_tree(const char *path, struct tree *t)
 
     memset(t, 0, sizeof(*t));
     if (d == NULL)
-        return usage_error("%s: %s", path, strerror(errno));
+        return usage_fail(VERIFY_PROG, "%s: %s", path, strerror(errno));
     while ((e = readdir(d)) != NULL) {
         if (!is_node_dir(dirfd(d), e->d_name))
             continue;
         if (t->n == VERIFY_MAX_NODES) {
-            rc = usage_error("%s: more than %d node directories", path, VERIFY_MAX_NODES);
+            rc = usage_fail(VERIFY_PROG, "%s: more than %d node directories", path,
+                            VERIFY_MAX_NODES);
             goto out;
         }
         if (add_name(t, e->d_name) != 0) {
@@ -260,9 +249,9 @@ check_path(const char *path)
     struct stat st;
 
     if (stat(path, &st) != 0)
-        return usage_error("%s: %s", path, strerror(errno));
+        return usage_fail(VERIFY_PROG, "%s: %s", path, strerror(errno));
     if (!S_ISDIR(st.st_mode))
-        return usage_error("%s: not a directory (for one keystore, use inspect)", path);
+        return usage_fail(VERIFY_PROG, "%s: not a directory (for one keystore, use inspect)", path);
     return -1;
 }
 
@@ -395,9 +384,10 @@ run_checks(const struct verify_opts *o, const struct bytes *pw16)
         return rc;
     if (t.n > 0 && o->node_given) {
         free_tree(&t);
-        return usage_error("%s is a tree with %zu node directories: --node is for one node "
-                           "directory",
-                           o->path, t.n);
+        return usage_fail(VERIFY_PROG,
+                          "%s is a tree with %zu node directories: --node is for one node "
+                          "directory",
+                          o->path, t.n);
     }
     vreport_init(&run.report);
     if (alloc_run(&run, t.n ? t.n : 1) != 0) {
@@ -430,7 +420,7 @@ verify_main(int argc, char **argv)
     if (rc >= 0)
         return rc;
     if (password_utf16be(o.store_password, &pw16, &err) != 0)
-        return usage_error("--store-password: %s", err.msg);
+        return usage_fail(VERIFY_PROG, "--store-password: %s", err.msg);
     rc = run_checks(&o, &pw16);
     bytes_free(&pw16);
     return rc;
