@@ -4,6 +4,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fault.h"
+
 #define KEYGEN_MAX_THREADS 256
 
 struct pool {
@@ -16,6 +18,7 @@ struct pool {
     struct err err;
     keygen_progress_fn progress;
     void *ctx;
+    long fail_job; /* test-only: the index of a job made to fail, or -1 */
 };
 
 /* Hands out the next job, or NULL when all are taken or one has failed. */
@@ -47,6 +50,14 @@ finish_job(struct pool *p, const struct keygen_job *job, int rc, const struct er
     pthread_mutex_unlock(&p->lock);
 }
 
+static int
+generate(struct pool *p, struct keygen_job *job, struct err *err)
+{
+    if (p->fail_job >= 0 && job == &p->jobs[p->fail_job])
+        return err_set(err, "generate %s key: fault injected for a test", key_type_name(job->type));
+    return pki_generate_key(job->type, &job->key, err);
+}
+
 static void *
 worker(void *arg)
 {
@@ -55,7 +66,7 @@ worker(void *arg)
 
     while ((job = take_job(p)) != NULL) {
         struct err err = {0, ""};
-        int rc = pki_generate_key(job->type, &job->key, &err);
+        int rc = generate(p, job, &err);
 
         finish_job(p, job, rc, &err);
     }
@@ -68,12 +79,14 @@ keygen_run(struct keygen_job *jobs, size_t n, unsigned threads, keygen_progress_
 {
     pthread_t tids[KEYGEN_MAX_THREADS];
     struct pool p = {.jobs = jobs, .n = n, .progress = progress, .ctx = ctx};
+    long fail_at = fault_get(FAULT_KEYGEN_FAIL);
     unsigned started = 0;
 
     if (threads > n)
         threads = (unsigned)n;
     if (threads > KEYGEN_MAX_THREADS)
         threads = KEYGEN_MAX_THREADS;
+    p.fail_job = fail_at >= 1 && (size_t)fail_at <= n ? fail_at - 1 : -1;
     pthread_mutex_init(&p.lock, NULL);
     /* With one thread there is nothing to gain from a worker: run on this one. */
     for (; threads > 1 && started < threads; started++) {

@@ -12,14 +12,11 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "fault.h"
+
 #ifndef RENAME_NOREPLACE
 #define RENAME_NOREPLACE (1 << 0)
 #endif
-
-/* Test-only fault switch, read from the environment: "fail-after:N" makes writing the file after
- * the Nth fail with EIO, "sigterm-after:N" sends SIGTERM to the process after the Nth file. The
- * CLI tests use it to prove that a failure or a signal midway leaves nothing behind. */
-#define FAULT_ENV "EXHIBITOR_TLS_ARTIFACTS_TEST_FAULT"
 
 struct fault {
     long fail_after;
@@ -29,16 +26,8 @@ struct fault {
 static void
 read_fault(struct fault *f)
 {
-    const char *v = getenv(FAULT_ENV);
-
-    f->fail_after = -1;
-    f->sigterm_after = -1;
-    if (v == NULL)
-        return;
-    if (strncmp(v, "fail-after:", 11) == 0)
-        f->fail_after = strtol(v + 11, NULL, 10);
-    else if (strncmp(v, "sigterm-after:", 14) == 0)
-        f->sigterm_after = strtol(v + 14, NULL, 10);
+    f->fail_after = fault_get(FAULT_FAIL_AFTER);
+    f->sigterm_after = fault_get(FAULT_SIGTERM_AFTER);
 }
 
 /* The target split into its parent directory and last component, trailing slashes dropped. */

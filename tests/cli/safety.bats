@@ -173,3 +173,13 @@ setup() {
     run openssl x509 -in c/root-cert.pem -noout -text
     expect_output "ecdsa-with-SHA384"
 }
+
+@test "a key generation failure in a worker ends the run cleanly: exit 1, the key named" {
+    for jobs in 1 2 4; do
+        EXHIBITOR_TLS_ARTIFACTS_TEST_FAULT=keygen-fail:4 run "$BIN" -j "$jobs" -k ecdsa-p256 \
+            10.0.0.1 10.0.0.2 10.0.0.3
+        expect_status 1
+        expect_output "server key for 10.0.0.2: generate ecdsa-p256 key: fault injected"
+        expect_empty_dir .
+    done
+}
