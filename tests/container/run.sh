@@ -285,7 +285,12 @@ check "SIGTERM: no artifacts and no staging directory left" empty_dir "$d"
 echo "# bootstrap script, with a stand-in docker"
 
 boot=$repo/exhibitor-tls-artifacts.sh
-stand_in=$here/stand-in
+# A copy outside the checkout: the non-root caller below must be able to run it, and the checkout
+# may sit under a directory only root can enter (mktemp -d makes them 0700).
+stand_in=$tmp/stand-in
+cp -r "$here/stand-in" "$stand_in"
+cp "$here/enter-root.sh" "$tmp/enter-root.sh" # the stand-in finds it beside its folder
+chmod -R a+rX "$stand_in" "$tmp/enter-root.sh"
 log=$tmp/docker.log
 export FAKE_DOCKER_LOG=$log FAKE_DOCKER_ROOT=$root
 export EXHIBITOR_TLS_ARTIFACTS_IMAGE=registry.example/exhibitor-tls-artifacts:test
