@@ -100,22 +100,6 @@ struct args {
     size_t n_sans;
 };
 
-static int
-parse_uint(const char *s, unsigned min, unsigned max, unsigned *out)
-{
-    char *end;
-    unsigned long v;
-
-    if (s[0] < '0' || s[0] > '9')
-        return -1;
-    errno = 0;
-    v = strtoul(s, &end, 10);
-    if (errno != 0 || *end != '\0' || v < min || v > max)
-        return -1;
-    *out = (unsigned)v;
-    return 0;
-}
-
 /* Subject fields: 1..64 bytes of UTF-8 without control characters. */
 static int
 check_subject_field(const char *option, const char *value)
@@ -210,7 +194,7 @@ parse_long_option(int c, const char *arg, struct args *a)
         plan->ca_key_path = arg;
         return 0;
     case OPT_DAYS:
-        if (parse_uint(arg, 1, PLAN_MAX_DAYS, &plan->days) != 0)
+        if (usage_parse_uint(arg, 1, PLAN_MAX_DAYS, &plan->days) != 0)
             return usage_fail(PROG, "--days '%s': not a number from 1 to %d", arg, PLAN_MAX_DAYS),
                    -1;
         return 0;
@@ -256,7 +240,7 @@ parse_option(int c, const char *arg, struct args *a)
         }
         return PARSE_RUN;
     case 'j':
-        if (parse_uint(arg, 1, 256, &plan->jobs) != 0) {
+        if (usage_parse_uint(arg, 1, 256, &plan->jobs) != 0) {
             usage_fail(PROG, "--jobs '%s': not a number from 1 to 256", arg);
             return PARSE_EXIT_USAGE;
         }

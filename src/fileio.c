@@ -6,8 +6,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static int
-read_fd(int fd, const char *path, size_t size, struct bytes *out, struct err *err)
+int
+file_read_fd(int fd, const char *path, size_t size, struct bytes *out, struct err *err)
 {
     size_t got = 0;
 
@@ -19,7 +19,7 @@ read_fd(int fd, const char *path, size_t size, struct bytes *out, struct err *er
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0)
-            return err_usage(err, "%s: read: %s", path, strerror(errno));
+            return err_set(err, "%s: read: %s", path, strerror(errno));
         if (n == 0)
             break;
         got += (size_t)n;
@@ -48,7 +48,7 @@ file_read(const char *path, size_t max, struct bytes *out, struct err *err)
         rc = err_usage(err, "%s: %lld bytes, more than the limit of %zu", path,
                        (long long)st.st_size, max);
     } else {
-        rc = read_fd(fd, path, (size_t)st.st_size, out, err);
+        rc = file_read_fd(fd, path, (size_t)st.st_size, out, err);
     }
     close(fd);
     if (rc != 0)

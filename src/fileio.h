@@ -11,4 +11,8 @@
  * or unreadable file is a usage error naming it, as is one that is too large. */
 int file_read(const char *path, size_t max, struct bytes *out, struct err *err);
 
+/* Reads size bytes (fewer if the file is shorter) from an open file into out, NUL-terminated
+ * beyond out->len. A read error names path. */
+int file_read_fd(int fd, const char *path, size_t size, struct bytes *out, struct err *err);
+
 #endif

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fileio.h"
 #include "keyprotect.h"
 
 /* DER tags of the PKCS#8 and SEC 1 structures walked below. */
@@ -32,29 +33,6 @@ static const struct {
 /* ---- files -------------------------------------------------------------------------------- */
 
 static int
-read_all(int fd, const char *path, size_t size, struct bytes *out, struct err *err)
-{
-    size_t got = 0;
-
-    if (bytes_resize(out, size + 1) != 0)
-        return err_set(err, "%s: out of memory", path);
-    while (got < size) {
-        ssize_t n = read(fd, out->data + got, size - got);
-
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            return err_set(err, "%s: read: %s", path, strerror(errno));
-        if (n == 0)
-            break;
-        got += (size_t)n;
-    }
-    out->data[got] = '\0';
-    out->len = got;
-    return 0;
-}
-
-static int
 read_open_file(int fd, const char *path, struct loaded_file *out, struct err *err)
 {
     struct stat st;
@@ -67,7 +45,7 @@ read_open_file(int fd, const char *path, struct loaded_file *out, struct err *er
         return err_set(err, "%s: %lld bytes, more than the limit of %u", path,
                        (long long)st.st_size, LOAD_MAX_FILE);
     out->mode = st.st_mode & 07777;
-    return read_all(fd, path, (size_t)st.st_size, &out->data, err);
+    return file_read_fd(fd, path, (size_t)st.st_size, &out->data, err);
 }
 
 int

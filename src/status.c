@@ -67,22 +67,6 @@ struct status_opts {
 
 /* ---- options ------------------------------------------------------------------------------- */
 
-static int
-parse_uint(const char *s, unsigned min, unsigned max, unsigned *out)
-{
-    char *end;
-    unsigned long v;
-
-    if (s[0] < '0' || s[0] > '9')
-        return -1;
-    errno = 0;
-    v = strtoul(s, &end, 10);
-    if (errno != 0 || *end != '\0' || v < min || v > max)
-        return -1;
-    *out = (unsigned)v;
-    return 0;
-}
-
 enum { OPT_ARTIFACTS = 256, OPT_PORT, OPT_MASTER_LIST, OPT_WAIT, OPT_TIMEOUT, OPT_JSON };
 
 static int
@@ -90,16 +74,16 @@ parse_number(int c, const char *arg, struct status_opts *o)
 {
     switch (c) {
     case OPT_PORT:
-        if (parse_uint(arg, 1, 65535, &o->port) != 0)
+        if (usage_parse_uint(arg, 1, 65535, &o->port) != 0)
             return usage_fail(STATUS_PROG, "--port '%s': not a port number from 1 to 65535", arg);
         return -1;
     case OPT_WAIT:
-        if (parse_uint(arg, 0, STATUS_MAX_WAIT, &o->wait_s) != 0)
+        if (usage_parse_uint(arg, 0, STATUS_MAX_WAIT, &o->wait_s) != 0)
             return usage_fail(STATUS_PROG, "--wait '%s': not a number of seconds from 0 to %d", arg,
                               STATUS_MAX_WAIT);
         return -1;
     default:
-        if (parse_uint(arg, 1, STATUS_MAX_TIMEOUT, &o->timeout_s) != 0)
+        if (usage_parse_uint(arg, 1, STATUS_MAX_TIMEOUT, &o->timeout_s) != 0)
             return usage_fail(STATUS_PROG, "--timeout '%s': not a number of seconds from 1 to %d",
                               arg, STATUS_MAX_TIMEOUT);
         return -1;

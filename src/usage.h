@@ -6,4 +6,7 @@
 /* Prints "COMMAND: MESSAGE (see COMMAND --help)" and returns EXIT_USAGE. */
 int usage_fail(const char *command, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Parses a decimal number from min to max (no sign, no spaces, nothing after it); 0 or -1. */
+int usage_parse_uint(const char *s, unsigned min, unsigned max, unsigned *out);
+
 #endif

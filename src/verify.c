@@ -62,22 +62,6 @@ struct tree {
 
 /* ---- options ------------------------------------------------------------------------------ */
 
-static int
-parse_days(const char *s, unsigned *out)
-{
-    char *end;
-    unsigned long v;
-
-    if (s[0] < '0' || s[0] > '9')
-        return -1;
-    errno = 0;
-    v = strtoul(s, &end, 10);
-    if (errno != 0 || *end != '\0' || v > VERIFY_MAX_WARN_DAYS)
-        return -1;
-    *out = (unsigned)v;
-    return 0;
-}
-
 enum { OPT_NODE = 256, OPT_STORE_PASSWORD, OPT_WARN_DAYS, OPT_JSON };
 
 /* Returns -1 to go on, or the exit code. */
@@ -96,7 +80,7 @@ parse_option(int c, const char *arg, struct verify_opts *o)
         o->store_password = arg;
         return -1;
     case OPT_WARN_DAYS:
-        if (parse_days(arg, &o->warn_days) != 0)
+        if (usage_parse_uint(arg, 0, VERIFY_MAX_WARN_DAYS, &o->warn_days) != 0)
             return usage_fail(VERIFY_PROG, "--warn-days '%s': not a number from 0 to %d", arg,
                               VERIFY_MAX_WARN_DAYS);
         return -1;
