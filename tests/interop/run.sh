@@ -32,8 +32,6 @@ readonly STATUS_PATH=/exhibitor/v1/cluster/status
 readonly PROTOCOLS=(TLSv1.2 TLSv1.3)
 readonly EKU_SERVER=1.3.6.1.5.5.7.3.1
 readonly EKU_CLIENT=1.3.6.1.5.5.7.3.2
-readonly JAVA_DIR=/usr/share/java
-readonly JETTY_JARS=(jetty9-server jetty9-http jetty9-io jetty9-util servlet-api)
 # Short-lived JVMs start faster with the client compiler alone and the serial collector;
 # neither touches TLS.
 readonly JAVA_OPTS=(-XX:TieredStopAtLevel=1 -XX:+UseSerialGC)
@@ -57,6 +55,8 @@ readonly FOREIGN_CHAIN='PKIX path (building|validation) failed'
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 readonly HERE
+# shellcheck source=tests/lib/harness.bash
+source "$HERE/../lib/harness.bash"
 
 WORK=
 SPAWNED=
@@ -75,11 +75,6 @@ declare -A JETTY_PORT=()
 declare -A NGINX_PORT=()
 
 # ---- results --------------------------------------------------------------------------------
-
-pass() {
-    PASSED=$((PASSED + 1))
-    printf 'ok   %s\n' "$1"
-}
 
 # fail NAME WHY [LOG...]: a failed case, with the logs of the components involved.
 fail() {
@@ -104,31 +99,10 @@ show_log() {
     tail -n 40 "$file" | sed 's/^/     | /'
 }
 
-summary() {
-    printf '%d passed, %d failed\n' "$PASSED" "$FAILED"
-    [ "$FAILED" -eq 0 ]
-}
-
-# finish: stop here (a set-up step failed, nothing after it can be judged).
-finish() {
-    summary
-    exit 1
-}
-
 # ---- processes and files --------------------------------------------------------------------
 
 cleanup() {
-    local pid i
-    for pid in "${PIDS[@]}"; do
-        kill "$pid" 2>/dev/null
-    done
-    for pid in "${PIDS[@]}"; do
-        for ((i = 0; i < 50; i++)); do
-            kill -0 "$pid" 2>/dev/null || break
-            sleep 0.1
-        done
-        kill -KILL "$pid" 2>/dev/null
-    done
+    stop_started 5
     if [ -n "$WORK" ]; then
         if [ "${INTEROP_KEEP:-0}" = 1 ]; then
             echo "interop: work directory kept: $WORK" >&2
@@ -174,25 +148,9 @@ wait_for() {
     done
 }
 
-# eventually SECONDS COMMAND...: polls COMMAND until it succeeds or SECONDS pass. For
-# log lines: a server may log a failed handshake just after the client has given up.
-eventually() {
-    local deadline=$((SECONDS + $1))
-    shift
-    until "$@"; do
-        [ "$SECONDS" -lt "$deadline" ] || return 1
-        sleep 0.1
-    done
-}
-
 # log_has FILE OFFSET REGEX: FILE, after OFFSET, has a line matching REGEX.
 log_has() {
     tail -c +"$(($2 + 1))" "$1" 2>/dev/null | grep -Eq "$3"
-}
-
-port_open() {
-    # shellcheck disable=SC2016 # expanded by the inner bash, from its arguments
-    timeout 2 bash -c 'exec 3<>"/dev/tcp/$1/$2"' _ "$1" "$2" 2>/dev/null
 }
 
 # free_port ADDRESS: a port nothing listens on at ADDRESS now. Racy by nature; nginx start
@@ -250,11 +208,6 @@ check_tools() {
 
 nginx_bin() {
     command -v nginx 2>/dev/null || echo /usr/sbin/nginx
-}
-
-jetty_classpath() {
-    local IFS=: jars=("${JETTY_JARS[@]/#/$JAVA_DIR/}")
-    echo "${jars[*]/%/.jar}"
 }
 
 # ---- artifacts trees ------------------------------------------------------------------------

@@ -30,8 +30,6 @@ set -uo pipefail
 readonly A=127.0.83.2 B=127.0.83.3 C=127.0.83.4
 readonly NODES=("$A" "$B" "$C")
 readonly PASSWORD=not-relevant-for-security
-readonly JAVA_DIR=/usr/share/java
-readonly JETTY_JARS=(jetty9-server jetty9-http jetty9-io jetty9-util servlet-api)
 readonly JAVA_OPTS=(-XX:TieredStopAtLevel=1 -XX:+UseSerialGC)
 readonly PORT_NAMES=(healthy down foreign notrust impostor silent badjson tls12 tls12-notrust
     closed)
@@ -50,6 +48,8 @@ readonly REFUSAL_MAX_MS=3000
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 readonly HERE
+# shellcheck source=tests/lib/harness.bash
+source "$HERE/../lib/harness.bash"
 readonly SERVER_JAVA=$HERE/../interop/Server.java
 
 BIN=${EXHIBITOR_TLS_ARTIFACTS_BIN:-}
@@ -81,11 +81,6 @@ readonly BAD_BODY='{"servers":"not an array"}'
 
 # ---- results --------------------------------------------------------------------------------
 
-pass() {
-    PASSED=$((PASSED + 1))
-    printf 'ok   %s\n' "$1"
-}
-
 fail() {
     FAILED=$((FAILED + 1))
     printf 'FAIL %s\n' "$1"
@@ -93,31 +88,10 @@ fail() {
     printf '     %s\n' "$@"
 }
 
-summary() {
-    printf '%d passed, %d failed\n' "$PASSED" "$FAILED"
-    [ "$FAILED" -eq 0 ]
-}
-
-# finish: stop here (a set-up step failed, nothing after it can be judged).
-finish() {
-    summary
-    exit 1
-}
-
 # ---- processes ------------------------------------------------------------------------------
 
 cleanup() {
-    local pid i
-    for pid in "${PIDS[@]}"; do
-        kill "$pid" 2>/dev/null
-    done
-    for pid in "${PIDS[@]}"; do
-        for ((i = 0; i < STOP_TIMEOUT * 10; i++)); do
-            kill -0 "$pid" 2>/dev/null || break
-            sleep 0.1
-        done
-        kill -KILL "$pid" 2>/dev/null
-    done
+    stop_started "$STOP_TIMEOUT"
     if [ -n "$WORK" ]; then
         if [ "${STATUS_TEST_KEEP:-0}" = 1 ]; then
             echo "status tests: work directory kept: $WORK" >&2
@@ -133,21 +107,6 @@ forget_pid() {
         [ "$p" = "$1" ] || kept+=("$p")
     done
     PIDS=("${kept[@]}")
-}
-
-# eventually SECONDS COMMAND...: polls COMMAND until it succeeds or SECONDS pass.
-eventually() {
-    local deadline=$((SECONDS + $1))
-    shift
-    until "$@"; do
-        [ "$SECONDS" -lt "$deadline" ] || return 1
-        sleep 0.1
-    done
-}
-
-port_open() {
-    # shellcheck disable=SC2016 # expanded by the inner bash, from its arguments
-    timeout 2 bash -c 'exec 3<>"/dev/tcp/$1/$2"' _ "$1" "$2" 2>/dev/null
 }
 
 now_ms() {
@@ -259,11 +218,6 @@ write_configs() {
     sed -n '/^jdk.tls.disabledAlgorithms=/,/[^\\]$/p' \
         "$(dirname "$(readlink -f "$(command -v java)")")/../conf/security/java.security" |
         sed '1s/=/=TLSv1.3, /' >"$WORK/tls12.security"
-}
-
-jetty_classpath() {
-    local IFS=: jars=("${JETTY_JARS[@]/#/$JAVA_DIR/}")
-    echo "${jars[*]/%/.jar}"
 }
 
 # start_jetty NAME [JAVA_OPTION...]: a JVM serving WORK/NAME.conf; see await_jetty.
