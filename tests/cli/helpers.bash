@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034,SC2154 # loaded by bats: it sets status and output, the tests use BIN and STOREPASS
 # Shared by the CLI tests: the binary under test and a scratch directory per test.
 
 BIN=${EXHIBITOR_TLS_ARTIFACTS_BIN:?set EXHIBITOR_TLS_ARTIFACTS_BIN to the binary under test}
