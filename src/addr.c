@@ -167,6 +167,11 @@ addr_parse(const char *arg, struct node_addr *out, struct err *err)
         out->kind = ADDR_IPV6;
         out->ip_len = 16;
         inet_ntop(AF_INET6, out->ip, out->text, sizeof(out->text));
+        /* ::ffff:10.0.0.1 and ::10.0.0.1 name an IPv4 host: Java and OpenSSL match them against
+         * IPv4 SANs or not at all, depending on the version. Ask for the plain form. */
+        if (strchr(out->text, '.') != NULL)
+            return err_usage(err, "node '%s': an IPv4 address written as IPv6: give it as IPv4",
+                             arg);
         return 0;
     }
     if (looks_like_ipv4(arg)) {
@@ -215,4 +220,29 @@ addr_dirname(const struct node_addr *a, enum dir_format format, char *out, size_
         if (out[i] == '.' || out[i] == ':')
             out[i] = '_';
     }
+}
+
+int
+addr_check_dirnames(const struct node_addr *nodes, size_t n, enum dir_format format,
+                    struct err *err)
+{
+    char a[ADDR_DIRNAME_MAX + 16];
+    char b[ADDR_DIRNAME_MAX + 16];
+
+    for (size_t i = 0; i < n; i++) {
+        addr_dirname(&nodes[i], format, a, sizeof(a));
+        if (strlen(a) > ADDR_DIRNAME_MAX)
+            return err_usage(err,
+                             "node '%s': its directory name would be %zu characters, more "
+                             "than a file name may have (%d)%s",
+                             nodes[i].text, strlen(a), ADDR_DIRNAME_MAX,
+                             format == DIR_FORMAT_NODE ? "; --dir-format address is shorter" : "");
+        for (size_t j = 0; j < i; j++) {
+            addr_dirname(&nodes[j], format, b, sizeof(b));
+            if (strcmp(a, b) == 0)
+                return err_usage(err, "nodes '%s' and '%s' would share the directory %s",
+                                 nodes[j].text, nodes[i].text, a);
+        }
+    }
+    return 0;
 }

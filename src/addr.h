@@ -7,7 +7,8 @@
 
 #include "err.h"
 
-#define ADDR_DNS_MAX 253 /* RFC 1035, without the root's trailing dot */
+#define ADDR_DNS_MAX     253 /* RFC 1035, without the root's trailing dot */
+#define ADDR_DIRNAME_MAX 255 /* a file name: NAME_MAX on Linux */
 
 enum addr_kind {
     ADDR_IPV4,
@@ -37,8 +38,13 @@ int addr_parse(const char *arg, struct node_addr *out, struct err *err);
 int addr_parse_list(char *const *args, size_t n, struct node_addr *out, size_t *failed_at,
                     struct err *err);
 
-/* The node's directory name in the tree, e.g. node_10_192_0_2. */
+/* The node's directory name in the tree, e.g. node_10_192_0_2. Fits in ADDR_DIRNAME_MAX + 1. */
 void addr_dirname(const struct node_addr *a, enum dir_format format, char *out, size_t size);
+
+/* Refuses (usage error) a list whose directory names clash (1.2.3.4.5.6.7.a and 1:2:3:4:5:6:7:a
+ * both become node_1_2_3_4_5_6_7_a) or do not fit in a file name. */
+int addr_check_dirnames(const struct node_addr *nodes, size_t n, enum dir_format format,
+                        struct err *err);
 
 const char *addr_kind_name(enum addr_kind kind);
 

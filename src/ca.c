@@ -78,6 +78,35 @@ check_is_ca(gnutls_x509_crt_t crt, const char *path, struct err *err)
     return 0;
 }
 
+/* Only a root: the tree's root-cert.pem is all a master's nginx and Java trust, so a CA whose own
+ * issuer is not in the tree would leave every chain incomplete (OpenSSL refuses it). */
+static int
+check_self_signed(gnutls_x509_crt_t crt, const char *path, struct err *err)
+{
+    unsigned status = 0;
+
+    if (!gnutls_x509_crt_check_issuer(crt, crt) ||
+        gnutls_x509_crt_verify(crt, &crt, 1, GNUTLS_VERIFY_DISABLE_TIME_CHECKS, &status) < 0 ||
+        status != 0)
+        return err_usage(err,
+                         "--ca-cert %s: not a self-signed root CA (an intermediate CA would "
+                         "leave the chain incomplete for nginx and Java)",
+                         path);
+    return 0;
+}
+
+/* The profile signs with RSA or ECDSA; other key types would fail only after every key is made. */
+static int
+check_key_type(gnutls_x509_privkey_t key, const char *path, struct err *err)
+{
+    int algorithm = gnutls_x509_privkey_get_pk_algorithm(key);
+
+    if (algorithm != GNUTLS_PK_RSA && algorithm != GNUTLS_PK_ECDSA)
+        return err_usage(err, "--ca-key %s: a %s key; only RSA and ECDSA roots are supported", path,
+                         gnutls_pk_algorithm_get_name((gnutls_pk_algorithm_t)algorithm));
+    return 0;
+}
+
 static int
 check_valid_now(gnutls_x509_crt_t crt, const char *path, time_t now, struct err *err)
 {
@@ -100,7 +129,11 @@ ca_load(const char *cert_path, const char *key_path, time_t now, struct ca *out,
     if (rc == 0)
         rc = check_key_matches(out, key_path, err);
     if (rc == 0)
+        rc = check_key_type(out->key, key_path, err);
+    if (rc == 0)
         rc = check_is_ca(out->crt, cert_path, err);
+    if (rc == 0)
+        rc = check_self_signed(out->crt, cert_path, err);
     if (rc == 0)
         rc = check_valid_now(out->crt, cert_path, now, err);
     if (rc != 0)

@@ -182,6 +182,8 @@ parse_long_option(int c, const char *arg, struct args *a)
         plan->json = 1;
         return 0;
     case OPT_MASTER_LIST:
+        if (a->master_list != NULL)
+            return usage_fail(PROG, "--master-list is given twice: name one file"), -1;
         a->master_list = arg;
         return 0;
     case OPT_KEEP_CA_KEY:
@@ -291,8 +293,7 @@ parse_args(int argc, char **argv, struct args *a)
         enum parse_result r;
 
         if (c == '?' || c == ':') {
-            usage_fail(PROG, c == '?' ? "unknown option '%s'" : "option '%s' needs a value",
-                       argv[optind - 1]);
+            usage_bad_option(PROG, c, argv);
             return PARSE_EXIT_USAGE;
         }
         r = parse_option(c, optarg, a);
@@ -371,6 +372,8 @@ parse_nodes(struct args *a, char **cli_nodes, size_t n_cli, const struct master_
     if (rc != 0 && listed != NULL && at >= n_cli)
         err_prefix(err, "%s:%zu", a->master_list, listed[at - n_cli].line);
     free(all);
+    if (rc == 0)
+        rc = addr_check_dirnames(a->plan.nodes, n, a->plan.dir_format, err);
     return rc;
 }
 
@@ -391,7 +394,7 @@ collect_nodes(struct args *a, char **cli_nodes, size_t n_cli, struct err *err)
 static int
 report_error(const struct err *err)
 {
-    fprintf(stderr, PROG ": %s\n", err->msg);
+    usage_print_error(PROG, err->msg);
     return err->code;
 }
 
@@ -434,12 +437,23 @@ static const struct {
     {NULL, NULL},
 };
 
+/* What was printed must have arrived: a full disk or a closed pipe on stdout turns success into
+ * failure, with a word on what was done all the same. */
+static int
+check_stdout(int rc)
+{
+    if (fflush(stdout) == 0 && !ferror(stdout))
+        return rc;
+    fprintf(stderr, PROG ": writing to standard output failed: %s\n", strerror(errno));
+    return rc == EXIT_OK ? EXIT_WORK : rc;
+}
+
 int
 cli_main(int argc, char **argv)
 {
     for (size_t i = 0; argc > 1 && subcommands[i].name != NULL; i++) {
         if (strcmp(argv[1], subcommands[i].name) == 0)
-            return subcommands[i].main(argc - 1, argv + 1);
+            return check_stdout(subcommands[i].main(argc - 1, argv + 1));
     }
-    return run_generate(argc, argv);
+    return check_stdout(run_generate(argc, argv));
 }

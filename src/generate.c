@@ -13,7 +13,7 @@
 #include "password.h"
 #include "report.h"
 
-#define DIRNAME_MAX 300
+#define DIRNAME_MAX (ADDR_DIRNAME_MAX + 16)
 
 /* Aliases, as DC/OS and Exhibitor expect them. */
 #define ALIAS_ROOT   "root-cert"

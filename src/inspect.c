@@ -215,9 +215,7 @@ parse_args(int argc, char **argv, const char **password, const char **path)
             fputs(usage_text, stdout);
             return EXIT_OK;
         } else {
-            return usage_fail(INSPECT_PROG,
-                              c == ':' ? "option '%s' needs a value" : "unknown option '%s'",
-                              argv[optind - 1]);
+            return usage_bad_option(INSPECT_PROG, c, argv);
         }
     }
     if (argc - optind != 1)

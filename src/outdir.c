@@ -272,6 +272,25 @@ rename_noreplace(int dir_fd, const char *from, const char *to)
     return renameat(dir_fd, from, dir_fd, to);
 }
 
+/* Holds the signals that would end the process while files are written. One the process ignores
+ * (nohup, a background job) is left out: Linux queues it while blocked all the same, and it must
+ * not abort a run it would not have ended. */
+static void
+hold_signals(sigset_t *held, sigset_t *saved)
+{
+    static const int fatal[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+
+    sigemptyset(held);
+    for (size_t i = 0; i < sizeof(fatal) / sizeof(fatal[0]); i++) {
+        struct sigaction sa;
+
+        if (sigaction(fatal[i], NULL, &sa) == 0 && sa.sa_handler == SIG_IGN)
+            continue;
+        sigaddset(held, fatal[i]);
+    }
+    pthread_sigmask(SIG_BLOCK, held, saved);
+}
+
 static int
 signal_pending(const sigset_t *held)
 {
@@ -319,20 +338,15 @@ outdir_commit(const char *target, const struct out_tree *tree, struct err *err)
     if (split_target(target, &t, err) != 0)
         return -1;
     read_fault(&s.fault);
-    sigemptyset(&held);
-    sigaddset(&held, SIGINT);
-    sigaddset(&held, SIGTERM);
-    sigaddset(&held, SIGHUP);
-    sigaddset(&held, SIGQUIT);
-    pthread_sigmask(SIG_BLOCK, &held, &saved);
+    hold_signals(&held, &saved);
     saved_umask = umask(0); /* the modes given are the modes on disk */
 
     s.parent_fd = open_parent(target, &t, err);
     rc = s.parent_fd < 0 ? -1 : refuse_existing(s.parent_fd, target, &t, err);
     if (rc == 0)
         rc = make_staging(&s, &t, err);
-    if (rc == 0)
-        rc = fill_staging(&s, err);
+    if (rc == 0 && fill_staging(&s, err) != 0)
+        rc = err_prefix(err, "writing '%s'", target);
     if (rc == 0)
         rc = publish(&s, &t, &held, err);
     if (rc != 0 && s.name[0] != '\0')

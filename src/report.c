@@ -268,6 +268,7 @@ report_json(const struct report_run *r, struct err *err)
 
     json_decref(doc);
     if (rc != 0 || fputc('\n', stdout) == EOF || fflush(stdout) != 0)
-        return err_set(err, "write JSON report to standard output failed");
+        return err_set(err, "the tree was written, but writing its JSON report to standard output "
+                            "failed");
     return 0;
 }

@@ -137,9 +137,7 @@ parse_args(int argc, char **argv, struct status_opts *o)
         int rc;
 
         if (c == '?' || c == ':')
-            return usage_fail(STATUS_PROG,
-                              c == '?' ? "unknown option '%s'" : "option '%s' needs a value",
-                              argv[optind - 1]);
+            return usage_bad_option(STATUS_PROG, c, argv);
         rc = parse_option(c, optarg, o);
         if (rc >= 0)
             return rc;

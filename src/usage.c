@@ -1,23 +1,49 @@
 #include "usage.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "err.h"
+
+void
+usage_print_error(const char *command, const char *message)
+{
+    fprintf(stderr, "%s: ", command);
+    for (const unsigned char *p = (const unsigned char *)message; *p; p++)
+        fputc(*p < 0x20 || *p == 0x7f ? '?' : *p, stderr);
+    fputc('\n', stderr);
+}
 
 int
 usage_fail(const char *command, const char *fmt, ...)
 {
+    char message[1024];
+    char line[1200];
     va_list ap;
 
-    fprintf(stderr, "%s: ", command);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vsnprintf(message, sizeof(message), fmt, ap);
     va_end(ap);
-    fprintf(stderr, " (see %s --help)\n", command);
+    snprintf(line, sizeof(line), "%s (see %s --help)", message, command);
+    usage_print_error(command, line);
     return EXIT_USAGE;
+}
+
+int
+usage_bad_option(const char *command, int c, char *const *argv)
+{
+    const char *arg = argv[optind - 1];
+    char name[3] = {'-', (char)optopt, '\0'};
+    int is_short = optopt > 0 && optopt < 256 && strncmp(arg, "--", 2) != 0;
+    const char *option = is_short ? name : arg;
+
+    if (c == ':')
+        return usage_fail(command, "option '%s' needs a value", option);
+    return usage_fail(command, "unknown option '%s'", option);
 }
 
 int

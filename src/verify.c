@@ -118,9 +118,7 @@ parse_args(int argc, char **argv, struct verify_opts *o)
         int rc;
 
         if (c == '?' || c == ':')
-            return usage_fail(VERIFY_PROG,
-                              c == '?' ? "unknown option '%s'" : "option '%s' needs a value",
-                              argv[optind - 1]);
+            return usage_bad_option(VERIFY_PROG, c, argv);
         rc = parse_option(c, optarg, o);
         if (rc >= 0)
             return rc;

@@ -22,7 +22,7 @@ setup() {
         run "$BIN" -k ecdsa-p256 10.0.0.1 "$bad"
         expect_status 2
         [ "${#lines[@]}" -eq 1 ] || { echo "more than one line for '$bad': $output" >&2; return 1; }
-        expect_output "node '$bad'"
+        expect_output "node '${bad//	/?}'" # a tab is shown as ?
         expect_empty_dir .
     done
 }
@@ -182,4 +182,55 @@ setup() {
         expect_output "server key for 10.0.0.2: generate ecdsa-p256 key: fault injected"
         expect_empty_dir .
     done
+}
+
+@test "errors name the exact option, even inside a cluster, and show control characters as ?" {
+    run "$BIN" -rf 10.0.0.1
+    expect_status 2
+    expect_output "unknown option '-r'"
+    run "$BIN" 10.0.0.1 -qx
+    expect_output "unknown option '-x'"
+    run "$BIN" verify -qx t
+    expect_output "verify: unknown option '-x'"
+    run "$BIN" $'10.0.0.1\nforged: line\e[31m'
+    expect_status 2
+    [ "${#lines[@]}" -eq 1 ]
+    expect_output "10.0.0.1?forged: line?[31m"
+    expect_empty_dir .
+}
+
+@test "IPv4 written as IPv6, clashing directory names, names too long for a directory: exit 2" {
+    for bad in ::ffff:10.0.0.1 ::10.0.0.1; do
+        run "$BIN" -k ecdsa-p256 "$bad"
+        expect_status 2
+        expect_output "give it as IPv4"
+    done
+    run "$BIN" -k ecdsa-p256 1.2.3.4.5.6.7.a 1:2:3:4:5:6:7:a
+    expect_status 2
+    expect_output "would share the directory node_1_2_3_4_5_6_7_a"
+    long=$(printf 'a%.0s' {1..63}).$(printf 'b%.0s' {1..63}).$(printf 'c%.0s' {1..63}).$(printf 'd%.0s' {1..61})
+    run "$BIN" -k ecdsa-p256 "$long"
+    expect_status 2
+    expect_output "more than a file name may have"
+    expect_empty_dir .
+    run "$BIN" -q -k ecdsa-p256 --dir-format address "$long"
+    expect_status 0
+}
+
+@test "a signal the process was started ignoring does not abort the write" {
+    (trap '' TERM && EXHIBITOR_TLS_ARTIFACTS_TEST_FAULT=sigterm-after:3 \
+        "$BIN" -q -k ecdsa-p256 10.0.0.1 10.0.0.2)
+    [ "$(find artifacts -type f | wc -l)" -eq 14 ]
+}
+
+@test "a failed write names the target; a full stdout is exit 1 and says so" {
+    EXHIBITOR_TLS_ARTIFACTS_TEST_FAULT=fail-after:2 run "$BIN" -k ecdsa-p256 -d out 10.0.0.1
+    expect_status 1
+    expect_output "writing 'out': node_10_0_0_1/"
+    run bash -c '"$0" -k ecdsa-p256 -d full 10.0.0.1 >/dev/full' "$BIN"
+    expect_status 1
+    expect_output "writing to standard output failed: No space left on device"
+    run bash -c '"$0" --json -k ecdsa-p256 -d json 10.0.0.1 >/dev/full' "$BIN"
+    expect_status 1
+    expect_output "the tree was written"
 }

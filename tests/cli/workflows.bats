@@ -232,3 +232,48 @@ expect_empty_dir_but_yaml() {
     expect_status 2
     expect_output "not a regular file"
 }
+
+@test "--master-list refuses a repeated key, several documents, a NUL, deep nesting, two files" {
+    printf 'master_list:\n- 10.0.0.1\nmaster_list:\n- 10.0.0.2\n' >twice.yaml
+    run "$BIN" -k ecdsa-p256 --master-list twice.yaml
+    expect_status 2
+    expect_output "twice.yaml:3: master_list is given twice"
+    printf 'master_list:\n- 10.0.0.1\n---\nmaster_list:\n- 10.0.0.2\n' >docs.yaml
+    run "$BIN" -k ecdsa-p256 --master-list docs.yaml
+    expect_status 2
+    expect_output "more than one YAML document"
+    printf 'master_list:\n- "10.0.0.1\\u0000x"\n' >nul.yaml
+    run "$BIN" -k ecdsa-p256 --master-list nul.yaml
+    expect_status 2
+    expect_output "nul.yaml:2"
+    { printf 'master_list: '; printf '[%.0s' {1..5000}; printf ']%.0s' {1..5000}; echo; } >deep.yaml
+    run timeout 10 "$BIN" -k ecdsa-p256 --master-list deep.yaml
+    expect_status 2
+    expect_output "nested more than 32 levels"
+    printf 'master_list:\n- 10.0.0.1\n' >one.yaml
+    run "$BIN" -k ecdsa-p256 --master-list one.yaml --master-list one.yaml
+    expect_status 2
+    expect_output "given twice"
+    expect_empty_dir_but_yaml
+}
+
+@test "--ca-cert refuses an intermediate CA and an Ed25519 root before making any key" {
+    certtool --generate-privkey --key-type ecdsa --outfile rk.pem 2>/dev/null
+    printf 'cn = "r"\nca\ncert_signing_key\nexpiration_days = 30\n' >r.cfg
+    certtool --generate-self-signed --load-privkey rk.pem --template r.cfg --outfile rc.pem 2>/dev/null
+    certtool --generate-privkey --key-type ecdsa --outfile ik.pem 2>/dev/null
+    printf 'cn = "i"\nca\ncert_signing_key\nexpiration_days = 30\n' >i.cfg
+    certtool --generate-certificate --load-privkey ik.pem --load-ca-certificate rc.pem \
+        --load-ca-privkey rk.pem --template i.cfg --outfile ic.pem 2>/dev/null
+    run "$BIN" -k ecdsa-p256 -d x --ca-cert ic.pem --ca-key ik.pem 10.0.0.1
+    expect_status 2
+    expect_output "not a self-signed root CA"
+    run "$BIN" -q -k ecdsa-p256 -d ok --ca-cert rc.pem --ca-key rk.pem 10.0.0.1
+    expect_status 0
+    certtool --generate-privkey --key-type ed25519 --outfile ek.pem 2>/dev/null
+    certtool --generate-self-signed --load-privkey ek.pem --template r.cfg --outfile ec.pem 2>/dev/null
+    run "$BIN" -k ecdsa-p256 -d x --ca-cert ec.pem --ca-key ek.pem 10.0.0.1
+    expect_status 2
+    expect_output "only RSA and ECDSA roots"
+    [ ! -e x ]
+}
