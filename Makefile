@@ -118,7 +118,7 @@ clean:
 
 # ---- bench (issue 6) ----------------------------------------------------------------------------
 # make bench: one table, this tool against the key-generation floor (GnuTLS alone making the same
-# keys) and the alternatives, every figure a median; about 7 minutes on 2 cores. Run counts and
+# keys) and the alternatives, every figure a median; 7 to 9 minutes on 2 cores. Run counts and
 # the rest: BENCH_RUNS, BENCH_GOAL_RUNS, BENCH_EC_RUNS, BENCH_ALT_RUNS, ... (top of bench/run.sh),
 # e.g. `make bench BENCH_RUNS=9`.
 $(BUILD)/bench/keygen_floor: bench/keygen_floor.c
