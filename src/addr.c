@@ -148,6 +148,19 @@ has_unprintable(const char *s)
     return 0;
 }
 
+/* IPv4-mapped (::ffff:a.b.c.d) or IPv4-compatible (::a.b.c.d, but not :: or ::1). Decided on
+ * the bytes: glibc and musl print these addresses differently. */
+static int
+is_ipv4_in_ipv6(const unsigned char ip[16])
+{
+    static const unsigned char zeros[12] = {0};
+    static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+
+    if (memcmp(ip, mapped, sizeof(mapped)) == 0)
+        return 1;
+    return memcmp(ip, zeros, sizeof(zeros)) == 0 && (ip[12] | ip[13] | ip[14]) != 0;
+}
+
 int
 addr_parse(const char *arg, struct node_addr *out, struct err *err)
 {
@@ -169,7 +182,7 @@ addr_parse(const char *arg, struct node_addr *out, struct err *err)
         inet_ntop(AF_INET6, out->ip, out->text, sizeof(out->text));
         /* ::ffff:10.0.0.1 and ::10.0.0.1 name an IPv4 host: Java and OpenSSL match them against
          * IPv4 SANs or not at all, depending on the version. Ask for the plain form. */
-        if (strchr(out->text, '.') != NULL)
+        if (is_ipv4_in_ipv6(out->ip))
             return err_usage(err, "node '%s': an IPv4 address written as IPv6: give it as IPv4",
                              arg);
         return 0;

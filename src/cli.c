@@ -293,7 +293,7 @@ parse_args(int argc, char **argv, struct args *a)
         enum parse_result r;
 
         if (c == '?' || c == ':') {
-            usage_bad_option(PROG, c, argv);
+            usage_bad_option(PROG, c, argc, argv);
             return PARSE_EXIT_USAGE;
         }
         r = parse_option(c, optarg, a);

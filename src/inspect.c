@@ -215,7 +215,7 @@ parse_args(int argc, char **argv, const char **password, const char **path)
             fputs(usage_text, stdout);
             return EXIT_OK;
         } else {
-            return usage_bad_option(INSPECT_PROG, c, argv);
+            return usage_bad_option(INSPECT_PROG, c, argc, argv);
         }
     }
     if (argc - optind != 1)

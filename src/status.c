@@ -137,7 +137,7 @@ parse_args(int argc, char **argv, struct status_opts *o)
         int rc;
 
         if (c == '?' || c == ':')
-            return usage_bad_option(STATUS_PROG, c, argv);
+            return usage_bad_option(STATUS_PROG, c, argc, argv);
         rc = parse_option(c, optarg, o);
         if (rc >= 0)
             return rc;

@@ -34,12 +34,14 @@ usage_fail(const char *command, const char *fmt, ...)
 }
 
 int
-usage_bad_option(const char *command, int c, char *const *argv)
+usage_bad_option(const char *command, int c, int argc, char *const *argv)
 {
-    const char *arg = argv[optind - 1];
+    /* getopt implementations leave optind in different places (musl may move it past argc when
+     * the last option lacks its value): look at argv only where it exists. */
+    const char *arg = optind >= 1 && optind - 1 < argc ? argv[optind - 1] : NULL;
     char name[3] = {'-', (char)optopt, '\0'};
-    int is_short = optopt > 0 && optopt < 256 && strncmp(arg, "--", 2) != 0;
-    const char *option = is_short ? name : arg;
+    int is_long = arg != NULL && strncmp(arg, "--", 2) == 0;
+    const char *option = is_long || optopt <= 0 || optopt > 255 ? (arg ? arg : "?") : name;
 
     if (c == ':')
         return usage_fail(command, "option '%s' needs a value", option);

@@ -9,7 +9,7 @@ int usage_fail(const char *command, const char *fmt, ...) __attribute__((format(
 /* After getopt_long returned '?' or ':' (with a leading ':' in its option string): names the
  * option at fault, "-x" for a short one even inside a cluster such as -qx, and returns
  * EXIT_USAGE. */
-int usage_bad_option(const char *command, int c, char *const *argv);
+int usage_bad_option(const char *command, int c, int argc, char *const *argv);
 
 /* Prints "COMMAND: MESSAGE" on stderr, control characters shown as '?', so that an argument or
  * a file's content cannot forge further lines or drive the terminal. */

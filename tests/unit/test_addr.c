@@ -62,6 +62,8 @@ test_bad_ipv6(void **state)
     expect_bad("fe80::1%eth0", "IPv6");
     expect_bad("1:2:3:4:5:6:7:8:9", "IPv6");
     expect_bad(":::", "IPv6");
+    expect_bad("::ffff:10.0.0.1", "give it as IPv4");
+    expect_bad("::10.0.0.1", "give it as IPv4");
 }
 
 static void
