@@ -67,6 +67,7 @@ JAVA_MARK=0   # size of jetty.log when the Java client started
 JETTY_MARK=0  # size of jetty.log when the last curl request started
 CURL_CODE=000
 CURL_STATUS=0
+# shellcheck disable=SC2034 # counted and printed by tests/lib/harness.bash
 PASSED=0
 FAILED=0
 NODES=()

@@ -60,6 +60,7 @@ SLACK_MS=0
 readonly SLACK_MS
 WORK=
 PIDS=()
+# shellcheck disable=SC2034 # counted and printed by tests/lib/harness.bash
 PASSED=0
 FAILED=0
 PROBLEMS=()
