@@ -46,7 +46,7 @@ $(BUILD)/asn1_tab.c: src/jks.asn
 $(BUILD)/asn1_tab.o: $(BUILD)/asn1_tab.c
 	$(CC) $(ALL_CPPFLAGS) $(filter-out -W%,$(ALL_CFLAGS)) -w -c -o $@ $<
 
-$(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS) $(wildcard src/*.h)
+$(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS) $(wildcard src/*.h tests/unit/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_OBJS) $(LIBS) $(TEST_LIBS)
 
@@ -104,14 +104,14 @@ tidy: $(BUILD)/asn1_tab.c
 	clang-tidy --quiet src/*.c -- $(TIDY_FLAGS)
 
 lint: tidy
-	clang-format --dry-run --Werror src/*.c src/*.h tests/unit/*.c tests/status/*.c $(wildcard tests/fuzz/*.c)
+	clang-format --dry-run --Werror src/*.c src/*.h tests/unit/*.c tests/unit/*.h tests/status/*.c $(wildcard tests/fuzz/*.c)
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
 	    --inline-suppr --std=c11 -D_GNU_SOURCE -Isrc src tests/unit tests/status
 	shellcheck -x $(filter-out %.bats,$(SHELL_FILES))
 	shellcheck -x -s bash $(filter %.bats,$(SHELL_FILES))
 
 format:
-	clang-format -i src/*.c src/*.h tests/unit/*.c tests/status/*.c $(wildcard tests/fuzz/*.c)
+	clang-format -i src/*.c src/*.h tests/unit/*.c tests/unit/*.h tests/status/*.c $(wildcard tests/fuzz/*.c)
 
 clean:
 	rm -rf build

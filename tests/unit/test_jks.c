@@ -13,6 +13,7 @@
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
 
+#include "helpers.h"
 #include "jks.h"
 #include "keyprotect.h"
 #include "password.h"
@@ -20,16 +21,6 @@
 static const unsigned char fake_cert_a[] = {0x30, 0x03, 0x02, 0x01, 0x07};
 static const unsigned char fake_cert_b[] = {0x30, 0x04, 0x02, 0x02, 0x01, 0x00};
 static const unsigned char fake_key[] = {0x30, 0x02, 0x05, 0x00};
-
-static struct bytes
-pw(const char *s)
-{
-    struct err err = {0, ""};
-    struct bytes out;
-
-    assert_int_equal(password_utf16be(s, &out, &err), 0);
-    return out;
-}
 
 static uint32_t
 be32(const unsigned char *p)
@@ -304,44 +295,6 @@ test_hostile_lengths(void **state)
 }
 
 /* ---- stores written by keytool ------------------------------------------------------------ */
-
-static unsigned char *
-read_fixture(const char *name, size_t *len)
-{
-    const char *dir = getenv("JKS_FIXTURES");
-    char path[4096];
-    FILE *f;
-    unsigned char *data;
-    long size;
-
-    if (dir == NULL)
-        fail_msg("JKS_FIXTURES is not set: run through 'make unit', which makes the keytool "
-                 "fixtures");
-    snprintf(path, sizeof(path), "%s/%s", dir, name);
-    f = fopen(path, "rb");
-    if (f == NULL)
-        fail_msg("%s: cannot open", path);
-    fseek(f, 0, SEEK_END);
-    size = ftell(f);
-    rewind(f);
-    data = malloc((size_t)size + 1);
-    assert_non_null(data);
-    assert_int_equal(fread(data, 1, (size_t)size, f), (size_t)size);
-    fclose(f);
-    *len = (size_t)size;
-    return data;
-}
-
-static const struct jks_entry *
-find_entry(const struct jks_store *s, const char *alias)
-{
-    for (size_t i = 0; i < s->n_entries; i++) {
-        if (strcmp(s->entries[i].alias, alias) == 0)
-            return &s->entries[i];
-    }
-    fail_msg("no entry '%s'", alias);
-    return NULL;
-}
 
 static void
 assert_cert_is_fixture(const struct jks_blob *cert, const char *der_name)

@@ -9,18 +9,9 @@
 #include <gnutls/crypto.h>
 #include <gnutls/gnutls.h>
 
+#include "helpers.h"
 #include "keyprotect.h"
 #include "password.h"
-
-static struct bytes
-pw(const char *s)
-{
-    struct err err = {0, ""};
-    struct bytes out;
-
-    assert_int_equal(password_utf16be(s, &out, &err), 0);
-    return out;
-}
 
 /* A stand-in for a PKCS#8 PrivateKeyInfo: the protector treats it as opaque bytes. */
 static void

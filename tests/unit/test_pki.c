@@ -10,6 +10,7 @@
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
 
+#include "helpers.h"
 #include "pki.h"
 
 struct fixture {
@@ -21,22 +22,6 @@ struct fixture {
 };
 
 static const struct subject subject = SUBJECT_DEFAULT;
-
-/* Checks read the certificate as it will be on disk: GnuTLS caches some extensions (the SANs)
- * only when it imports a certificate, not while building one. */
-static gnutls_x509_crt_t
-reimport(gnutls_x509_crt_t built)
-{
-    gnutls_datum_t der = {NULL, 0};
-    gnutls_x509_crt_t crt;
-
-    assert_int_equal(gnutls_x509_crt_export2(built, GNUTLS_X509_FMT_DER, &der), 0);
-    assert_int_equal(gnutls_x509_crt_init(&crt), 0);
-    assert_int_equal(gnutls_x509_crt_import(crt, &der, GNUTLS_X509_FMT_DER), 0);
-    gnutls_free(der.data);
-    gnutls_x509_crt_deinit(built);
-    return crt;
-}
 
 static gnutls_x509_crt_t
 issue(struct fixture *f, enum cert_role role, gnutls_x509_privkey_t key)

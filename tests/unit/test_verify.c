@@ -13,6 +13,7 @@
 #include <gnutls/x509.h>
 #include <jansson.h>
 
+#include "helpers.h"
 #include "jks.h"
 #include "keyprotect.h"
 #include "load.h"
@@ -35,21 +36,6 @@ struct fixture {
 };
 
 static const struct subject subject = SUBJECT_DEFAULT;
-
-/* GnuTLS reads some extensions (the SANs) only from an imported certificate. */
-static gnutls_x509_crt_t
-reimport(gnutls_x509_crt_t built)
-{
-    gnutls_datum_t der = {NULL, 0};
-    gnutls_x509_crt_t crt;
-
-    assert_int_equal(gnutls_x509_crt_export2(built, GNUTLS_X509_FMT_DER, &der), 0);
-    assert_int_equal(gnutls_x509_crt_init(&crt), 0);
-    assert_int_equal(gnutls_x509_crt_import(crt, &der, GNUTLS_X509_FMT_DER), 0);
-    gnutls_free(der.data);
-    gnutls_x509_crt_deinit(built);
-    return crt;
-}
 
 static gnutls_x509_crt_t
 issue_at(struct fixture *f, enum cert_role role, time_t from, time_t until,
@@ -268,40 +254,6 @@ test_key_matches_cert(void **state)
     gnutls_x509_crt_deinit(crt);
 }
 
-static unsigned char *
-read_fixture(const char *name, size_t *len)
-{
-    const char *dir = getenv("JKS_FIXTURES");
-    char path[4096];
-    struct loaded_file file;
-    struct err err = {0, ""};
-    unsigned char *copy;
-
-    if (dir == NULL)
-        fail_msg("JKS_FIXTURES is not set: run through 'make unit', which makes the keytool "
-                 "fixtures");
-    snprintf(path, sizeof(path), "%s/%s", dir, name);
-    if (load_file(path, &file, NULL, &err) != 0)
-        fail_msg("%s", err.msg);
-    copy = malloc(file.data.len);
-    assert_non_null(copy);
-    memcpy(copy, file.data.data, file.data.len);
-    *len = file.data.len;
-    load_file_free(&file);
-    return copy;
-}
-
-static const struct jks_entry *
-entry(const struct jks_store *s, const char *alias)
-{
-    for (size_t i = 0; i < s->n_entries; i++) {
-        if (strcmp(s->entries[i].alias, alias) == 0)
-            return &s->entries[i];
-    }
-    fail_msg("no entry '%s'", alias);
-    return NULL;
-}
-
 /* keytool writes EC keys as PKCS#8 without the public point: the scalar is found, every
  * truncation of the DER is refused, and the key rebuilt from the certificate's point matches. */
 static void
@@ -325,7 +277,7 @@ test_java_ec_key(void **state)
     assert_int_equal(password_utf16be("fixture-pass", &pw16, &err), 0);
     if (jks_decode(data, len, &pw16, &store, &err) != 0)
         fail_msg("mixed.jks: %s", err.msg);
-    ec = entry(&store, "ec-client");
+    ec = find_entry(&store, "ec-client");
     assert_int_equal(
         keyprotect_recover(&pw16, ec->protected_key.data, ec->protected_key.len, &pkcs8, &err), 0);
     assert_int_equal(load_ec_scalar(pkcs8.data, pkcs8.len, &curve, &scalar, &err), 0);
@@ -341,7 +293,8 @@ test_java_ec_key(void **state)
     gnutls_privkey_deinit(key);
 
     /* Against an RSA certificate there is no public point to rebuild it with. */
-    assert_int_equal(load_cert_der(&entry(&store, "rsa-server")->certs[0], &rsa_leaf, &err), 0);
+    assert_int_equal(load_cert_der(&find_entry(&store, "rsa-server")->certs[0], &rsa_leaf, &err),
+                     0);
     assert_int_equal(load_entry_key(&pw16, ec, rsa_leaf, &key, &source, &err), -1);
     assert_non_null(strstr(err.msg, "import PKCS#8 private key"));
 
