@@ -56,12 +56,6 @@ bytes_put(struct bytes *b, const void *data, size_t len)
 }
 
 void
-bytes_put_u8(struct bytes *b, uint8_t v)
-{
-    bytes_put(b, &v, 1);
-}
-
-void
 bytes_put_u16(struct bytes *b, uint16_t v)
 {
     unsigned char be[2] = {(unsigned char)(v >> 8), (unsigned char)v};

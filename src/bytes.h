@@ -14,7 +14,6 @@ struct bytes {
 
 void bytes_init(struct bytes *b);
 void bytes_put(struct bytes *b, const void *data, size_t len);
-void bytes_put_u8(struct bytes *b, uint8_t v);
 void bytes_put_u16(struct bytes *b, uint16_t v);
 void bytes_put_u32(struct bytes *b, uint32_t v);
 void bytes_put_u64(struct bytes *b, uint64_t v);
